@@ -1,0 +1,15 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""oCLIP pretraining for MMOCR 1.x.
+
+Importing the package registers its components in MMOCR's registries (use
+``custom_imports=dict(imports=['oclip_mmocr'])`` in configs) and allow-lists
+the types of MMEngine checkpoints for ``torch.load(weights_only=True)``.
+"""
+from .utils.safe_checkpoint import register_checkpoint_safe_globals
+from .version import __version__
+
+register_checkpoint_safe_globals()
+
+from . import datasets, engine, models  # noqa: E402,F401
+
+__all__ = ['__version__']

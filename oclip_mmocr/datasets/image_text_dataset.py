@@ -1,0 +1,137 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+import json
+from collections import Counter
+from typing import Dict, List, Optional, Union
+
+from mmengine.dataset import BaseDataset
+from mmengine.fileio import get_text
+from mmengine.logging import print_log
+
+from mmocr.registry import DATASETS, TASK_UTILS
+from ..models.char_dictionary import SKIP_REASONS, OCLIPDictionary
+
+
+def load_annotation_json(ann_file: str) -> Dict:
+    """Read an MMOCR 1.x annotation file, failing with the file's name and
+    the problem rather than a bare parser error."""
+    try:
+        text = get_text(ann_file)
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f'annotation file not found: {ann_file}') from None
+    try:
+        ann = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{ann_file} is not valid JSON (line {e.lineno}, '
+                         f'column {e.colno}: {e.msg})') from None
+    if not isinstance(ann, dict) or not isinstance(
+            ann.get('data_list'), list):
+        raise ValueError(f'{ann_file} is not an MMOCR 1.x annotation file: '
+                         'expected an object with a "data_list" list')
+    for i, item in enumerate(ann['data_list']):
+        if not isinstance(item, dict) or 'img_path' not in item:
+            raise ValueError(
+                f'{ann_file}: data_list[{i}] has no "img_path"')
+        if not isinstance(item.get('instances', []), list):
+            raise ValueError(
+                f'{ann_file}: data_list[{i}]["instances"] is not a list')
+    return ann
+
+
+@DATASETS.register_module()
+class OCLIPDataset(BaseDataset):
+    """Image-text pairs for oCLIP pretraining from MMOCR 1.x annotation JSON.
+
+    Reads the ``textdet`` / ``textspotting`` layout that MMOCR's dataset
+    preparer writes (``data_list[*].img_path`` and ``instances[*].text``);
+    polygons are optional, since weak annotation means transcriptions only.
+    Instances flagged ``ignore`` and words the dictionary cannot encode
+    (``###``, empty, characters outside the dictionary) are removed when the
+    dataset is built, and so are images left without any usable word; every
+    removal is counted and logged, per reason. Words longer than the
+    dictionary's slots are kept and truncated later (also counted).
+
+    Each data info carries ``img_path`` and ``instances`` (dicts with
+    ``text``, plus ``polygon`` when the file has one).
+
+    Args:
+        ann_file (str): Annotation JSON, relative to ``data_root``.
+        dictionary (dict | OCLIPDictionary): The character dictionary; it
+            decides which words are usable.
+        data_root (str, optional): Dataset root.
+        data_prefix (dict): Prefix joined to ``img_path``.
+        **kwargs: See :class:`mmengine.dataset.BaseDataset`.
+    """
+
+    def __init__(self,
+                 ann_file: str = '',
+                 dictionary: Union[Dict, OCLIPDictionary] = dict(
+                     type='OCLIPDictionary'),
+                 data_root: Optional[str] = '',
+                 data_prefix: Dict = dict(img_path=''),
+                 **kwargs) -> None:
+        self.dictionary = dictionary if isinstance(
+            dictionary, OCLIPDictionary) else TASK_UTILS.build(dictionary)
+        self.filter_stats: Counter = Counter()
+        super().__init__(
+            ann_file=ann_file,
+            data_root=data_root,
+            data_prefix=data_prefix,
+            **kwargs)
+
+    def load_data_list(self) -> List[Dict]:
+        ann = load_annotation_json(self.ann_file)
+        for k, v in ann.get('metainfo', {}).items():
+            self._metainfo.setdefault(k, v)
+        return [self.parse_data_info(dict(raw)) for raw in ann['data_list']]
+
+    def parse_data_info(self, raw_data_info: Dict) -> Dict:
+        info = super().parse_data_info(raw_data_info)
+        info['instances'] = [
+            {k: v for k, v in inst.items() if k in ('text', 'polygon', 'ignore')}
+            for inst in raw_data_info.get('instances', [])
+        ]
+        return info
+
+    def filter_data(self) -> List[Dict]:
+        """Drop unusable words and the images left without words; log
+        counts."""
+        stats: Counter = Counter()
+        kept: List[Dict] = []
+        max_chars = self.dictionary.max_len - 1
+        for info in self.data_list:
+            words = []
+            for inst in info['instances']:
+                text = inst.get('text')
+                if text is None:
+                    stats['no_text'] += 1
+                    continue
+                if not isinstance(text, str):
+                    raise ValueError(f'{self.ann_file}: {info["img_path"]}: '
+                                     f'transcription {text!r} is not a string')
+                reason = 'ignored' if inst.get('ignore') else \
+                    self.dictionary.check_word(text)
+                if reason is not None:
+                    stats[reason] += 1
+                    continue
+                if len(text) > max_chars:
+                    stats['truncated'] += 1
+                words.append(inst)
+            stats['words'] += len(words)
+            if words:
+                info['instances'] = words
+                kept.append(info)
+            else:
+                stats['images_without_words'] += 1
+        self.filter_stats = stats
+        skipped = ', '.join(f'{r}={stats[r]}'
+                            for r in (*SKIP_REASONS, 'no_text') if stats[r])
+        print_log(
+            f'{type(self).__name__}({self.ann_file}): kept {len(kept)} of '
+            f'{len(self.data_list)} images and {stats["words"]} words; '
+            f'skipped words: {skipped or "none"}; dropped '
+            f'{stats["images_without_words"]} images without any usable '
+            f'word; {stats["truncated"]} words longer than {max_chars} '
+            'characters will be truncated',
+            logger='current')
+        return kept

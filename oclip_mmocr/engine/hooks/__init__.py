@@ -1,0 +1,3 @@
+from .export_backbone_hook import ExportBackboneHook
+
+__all__ = ['ExportBackboneHook']

@@ -1,0 +1,3 @@
+from .oclip_preprocessor import OCLIPDataPreprocessor
+
+__all__ = ['OCLIPDataPreprocessor']

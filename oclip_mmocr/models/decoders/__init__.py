@@ -1,0 +1,3 @@
+from .visual_textual_decoder import VisualTextualDecoder
+
+__all__ = ['VisualTextualDecoder']

@@ -1,0 +1,55 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+from typing import Dict, Optional, Tuple
+
+import torch
+from mmengine.model import BaseModule
+
+from mmocr.registry import MODELS
+
+
+@MODELS.register_module()
+class OCLIPImageEncoder(BaseModule):
+    """oCLIP's image encoder: a ``CLIPResNet`` trunk and attention pooling.
+
+    Only the trunk is transferred to downstream detectors; its sub-module is
+    named ``backbone`` so that exported keys are the trunk's own.
+
+    Args:
+        backbone (dict): Config of the trunk, normally
+            ``dict(type='CLIPResNet', depth=50, out_indices=(3, ))``.
+        attnpool (dict): Config of :class:`AttentionPool2d`.
+        channels_last (bool): Run the trunk in channels-last memory format,
+            which is faster with oneDNN (CPU) and cuDNN convolutions. The
+            numbers are unchanged. Defaults to False.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: Dict,
+                 attnpool: Dict,
+                 channels_last: bool = False,
+                 init_cfg: Optional[Dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.attnpool = MODELS.build(attnpool)
+        self.channels_last = channels_last
+        if channels_last:
+            self.backbone.to(memory_format=torch.channels_last)
+
+    def forward(self,
+                images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """
+        Args:
+            images (Tensor): ``(B, 3, H, W)`` normalised images.
+
+        Returns:
+            tuple(Tensor, Tensor):
+
+            - ``(B, C_e)`` global image embedding,
+            - ``(B, H/32 * W/32, C_e)`` spatial tokens, row-major.
+        """
+        if self.channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
+        feats = self.backbone(images)[-1]
+        tokens = self.attnpool(feats.contiguous())
+        return tokens[:, 0], tokens[:, 1:]

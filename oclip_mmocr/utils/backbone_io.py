@@ -1,0 +1,97 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""Moving the pretrained trunk out of an oCLIP checkpoint, strictly."""
+from collections import OrderedDict
+from typing import Dict, List, Mapping, Optional, Union
+
+import torch
+import torch.nn as nn
+
+#: Where the trunk lives inside :class:`OCLIP`.
+BACKBONE_PREFIX = 'image_encoder.backbone.'
+
+
+class BackboneKeyMismatchError(RuntimeError):
+    """A backbone file does not match the backbone key for key."""
+
+    def __init__(self, source: str, missing: List[str],
+                 unexpected: List[str], mismatched: List[str]) -> None:
+        self.missing, self.unexpected = missing, unexpected
+        self.mismatched = mismatched
+        parts = [f'{source} does not match the backbone strictly:']
+        for name, keys in (('missing', missing), ('unexpected', unexpected),
+                           ('shape mismatch', mismatched)):
+            if keys:
+                shown = ', '.join(keys[:20])
+                more = f' (+{len(keys) - 20} more)' if len(keys) > 20 else ''
+                parts.append(f'  {len(keys)} {name}: {shown}{more}')
+        super().__init__('\n'.join(parts))
+
+
+def load_checkpoint_file(path: str) -> Dict:
+    """``torch.load`` with ``weights_only=True`` onto the CPU: a checkpoint
+    from the internet must not be able to run code."""
+    try:
+        return torch.load(path, map_location='cpu', weights_only=True)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'checkpoint not found: {path}') from None
+
+
+def unwrap_state_dict(ckpt: Mapping) -> Dict[str, torch.Tensor]:
+    """The tensors of a checkpoint, whatever its wrapping: a runner checkpoint
+    (``state_dict``), a DDP one (``module.`` prefix) or a bare dict."""
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, Mapping) \
+        else ckpt
+    if not isinstance(state, Mapping):
+        raise TypeError(f'expected a state dict, got {type(state).__name__}')
+    if state and all(k.startswith('module.') for k in state):
+        state = {k[len('module.'):]: v for k, v in state.items()}
+    return dict(state)
+
+
+def extract_backbone(state: Mapping[str, torch.Tensor],
+                     prefix: str = BACKBONE_PREFIX
+                     ) -> 'OrderedDict[str, torch.Tensor]':
+    """Keep the keys under ``prefix`` and strip it (tensors only)."""
+    out = OrderedDict((k[len(prefix):], v.detach().cpu().clone())
+                      for k, v in state.items()
+                      if k.startswith(prefix) and torch.is_tensor(v))
+    if not out:
+        raise KeyError(f'no key starts with {prefix!r}; is this an oCLIP '
+                       'checkpoint?')
+    return out
+
+
+def check_strict(module: nn.Module,
+                 state: Mapping[str, torch.Tensor],
+                 source: str = 'state dict') -> None:
+    """Raise :class:`BackboneKeyMismatchError` unless ``state`` has exactly
+    ``module``'s keys with the same shapes."""
+    expected = module.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = sorted(
+        f'{k} {tuple(state[k].shape)} vs {tuple(expected[k].shape)}'
+        for k in set(expected) & set(state)
+        if tuple(state[k].shape) != tuple(expected[k].shape))
+    if missing or unexpected or mismatched:
+        raise BackboneKeyMismatchError(source, missing, unexpected,
+                                       mismatched)
+
+
+def load_backbone_strict(module: nn.Module,
+                         checkpoint: Union[str, Mapping],
+                         prefix: Optional[str] = None) -> None:
+    """Load a backbone file (or a full checkpoint with ``prefix``) into
+    ``module``, failing loudly on any key or shape difference.
+
+    MMEngine's ``Pretrained`` initialiser only warns about such differences,
+    which silently leaves a randomly initialised backbone.
+    """
+    source = checkpoint if isinstance(checkpoint, str) else 'state dict'
+    ckpt = load_checkpoint_file(checkpoint) if isinstance(checkpoint,
+                                                          str) else checkpoint
+    state = unwrap_state_dict(ckpt)
+    if prefix:
+        state = extract_backbone(state, prefix)
+    check_strict(module, state, source)
+    module.load_state_dict(state, strict=True)

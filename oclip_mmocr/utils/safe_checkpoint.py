@@ -1,0 +1,36 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""Let ``torch.load(weights_only=True)`` read MMEngine runner checkpoints.
+
+torch >= 2.6 loads with ``weights_only=True`` by default, and mmengine 0.10.7
+calls ``torch.load`` without the flag, so resuming from (or testing) a runner
+checkpoint fails on the few non-tensor types such a checkpoint holds: the
+message hub's ``HistoryBuffer`` and the numpy arrays/scalars inside it. We
+allow-list exactly those types instead of disabling weights-only loading,
+which would let a downloaded checkpoint run arbitrary code.
+"""
+import numpy as np
+import torch
+from mmengine.logging import HistoryBuffer
+
+
+def _numpy_types() -> list:
+    types = [np.ndarray, np.dtype]
+    try:  # numpy >= 1.25 exposes the concrete dtype classes
+        from numpy import dtypes
+        types += [
+            getattr(dtypes, n) for n in dir(dtypes) if n.endswith('DType')
+        ]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from numpy.core import multiarray
+    except ImportError:  # pragma: no cover - numpy 2
+        from numpy._core import multiarray
+    types += [multiarray._reconstruct, multiarray.scalar]
+    return types
+
+
+def register_checkpoint_safe_globals() -> None:
+    """Allow-list the types of MMEngine checkpoints for weights-only
+    loading (idempotent)."""
+    torch.serialization.add_safe_globals([HistoryBuffer, *_numpy_types()])
