@@ -133,7 +133,7 @@ def _draw_word(rng: np.random.Generator, img: np.ndarray,
         img *= 1 - warped
         img += warped * colour
         occupied |= dilated
-        return dst.reshape(-1).round(1).tolist()
+        return [round(float(v), 1) for v in dst.reshape(-1)]
     return []
 
 

@@ -1,0 +1,156 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from mmocr.registry import MODELS
+from oclip_mmocr.models import OCLIPDictionary
+
+
+def test_dictionary_layout_matches_released_ids():
+    d = OCLIPDictionary()
+    assert d.num_classes == 97
+    assert (d.pad_id, d.mask_id, d.end_id) == (0, 95, 96)
+    assert d.char2id['!'] == 1 and d.char2id['~'] == 94
+    ids, n = d.encode('Ab1')
+    assert n == 3 and ids[:5] == [d.char2id['A'], d.char2id['b'],
+                                  d.char2id['1'], 96, 0]
+    assert len(ids) == 25
+    ids, n = d.encode('x' * 40)  # truncated, end-of-word kept
+    assert n == 24 and ids[-1] == 96
+    assert d.check_word('###') == 'ignored'
+    assert d.check_word('') == 'empty'
+    assert d.check_word('héllo') == 'unknown_char'
+    assert d.check_word('hello') is None
+
+
+def test_dictionary_file(tmp_path):
+    f = tmp_path / 'dict.txt'
+    f.write_text('中\n文\n字\n', encoding='utf-8')
+    d = OCLIPDictionary(dict_file=str(f))
+    assert d.num_classes == 6 and d.mask_id == 4 and d.end_id == 5
+    f.write_text('中\n中\n', encoding='utf-8')
+    with pytest.raises(ValueError, match='duplicate'):
+        OCLIPDictionary(dict_file=str(f))
+
+
+def test_clip_resnet_101_is_available():
+    backbone = MODELS.build(dict(type='CLIPResNet', depth=101,
+                                 base_channels=8))
+    assert len(backbone.layer3) == 23
+    assert backbone(torch.rand(1, 3, 64, 64))[-1].shape == (1, 256, 2, 2)
+
+
+def test_image_encoder_shapes_and_interpolation():
+    enc = MODELS.build(
+        dict(type='OCLIPImageEncoder',
+             backbone=dict(type='CLIPResNet', base_channels=8,
+                           out_indices=(3, )),
+             attnpool=dict(type='AttentionPool2d', grid_size=4,
+                           in_channels=256, num_heads=32, out_channels=24)))
+    g, tokens = enc(torch.rand(2, 3, 128, 128))
+    assert g.shape == (2, 24) and tokens.shape == (2, 16, 24)
+    assert g.dtype == torch.float32
+    # Other sizes (non-square too) interpolate the positional embedding.
+    g, tokens = enc(torch.rand(1, 3, 64, 96))
+    assert g.shape == (1, 24) and tokens.shape == (1, 6, 24)
+
+
+def test_channels_last_is_numerically_equivalent():
+    cfg = dict(type='OCLIPImageEncoder',
+               backbone=dict(type='CLIPResNet', base_channels=8,
+                             out_indices=(3, )),
+               attnpool=dict(type='AttentionPool2d', grid_size=2,
+                             in_channels=256, num_heads=8, out_channels=16))
+    torch.manual_seed(0)
+    a = MODELS.build(cfg).eval()
+    b = MODELS.build(dict(cfg, channels_last=True)).eval()
+    b.load_state_dict(a.state_dict())
+    x = torch.rand(2, 3, 64, 64)
+    torch.testing.assert_close(a(x)[0], b(x)[0], rtol=1e-4, atol=1e-5)
+
+
+def test_text_encoder_uses_end_of_word_token():
+    d = OCLIPDictionary()
+    enc = MODELS.build(dict(type='CharTextEncoder', vocab_size=97,
+                            end_id=96, width=16, num_layers=2, num_heads=4,
+                            embed_dims=12)).eval()
+    a = torch.tensor([d.encode('cat')[0]])
+    out = enc(a)
+    assert out.shape == (1, 12)
+    # Causal mask + end-of-word pooling: padding after the word is ignored.
+    b = a.clone()
+    b[0, 10] = 5
+    torch.testing.assert_close(enc(b), out)
+    # ... but every character before it matters.
+    c = a.clone()
+    c[0, 0] = d.char2id['b']
+    assert not torch.allclose(enc(c), out)
+    with pytest.raises(ValueError, match='25 character slots'):
+        enc(torch.zeros(1, 10, dtype=torch.long))
+
+
+def test_decoder_shapes_and_attention():
+    dec = MODELS.build(dict(type='VisualTextualDecoder', num_classes=97,
+                            grid_size=4, embed_dims=32, num_layers=6,
+                            num_heads=8))
+    assert len(dec.resblocks) == 6
+    logits, attn = dec(torch.rand(2, 3, 32), torch.rand(2, 12, 32), (3, 4),
+                       return_attention=True)
+    assert logits.shape == (2, 3, 97) and attn.shape == (2, 3, 3, 4)
+    torch.testing.assert_close(attn.sum((-2, -1)), torch.ones(2, 3))
+    # No self-attention among queries: each word's output depends only on
+    # itself and the image.
+    q = torch.rand(1, 2, 32)
+    img = torch.rand(1, 12, 32)
+    alone, _ = dec(q[:, :1], img, (3, 4))
+    pair, _ = dec(q, img, (3, 4))
+    torch.testing.assert_close(alone[:, 0], pair[:, 0])
+
+
+def test_masked_char_loss_ignores_padding_words():
+    loss = MODELS.build(dict(type='MaskedCharLoss'))
+    logits = torch.randn(2, 3, 10)
+    targets = torch.tensor([[1, 2, 0], [3, 0, 0]])
+    valid = torch.tensor([[True, True, False], [True, False, False]])
+    expected = torch.nn.functional.cross_entropy(
+        torch.stack([logits[0, 0], logits[0, 1], logits[1, 0]]),
+        torch.tensor([1, 2, 3]))
+    torch.testing.assert_close(loss(logits, targets, valid), expected)
+    # Garbage in padded slots changes nothing.
+    logits2 = logits.clone()
+    logits2[~valid] = 100.
+    torch.testing.assert_close(loss(logits2, targets, valid), expected)
+
+
+def test_contrastive_loss_matches_hand_computation():
+    loss_fn = MODELS.build(dict(type='BatchContrastiveLoss'))
+    img = torch.tensor([[1., 0., 0.], [0., 2., 0.], [1., 1., 0.]])
+    txt = torch.tensor([[3., 0., 0.], [0., 1., 1.], [0., 0., 1.]])
+    # By hand: cosine similarities of the normalised rows, scaled by 1/0.07.
+    i = img.numpy() / np.linalg.norm(img.numpy(), axis=1, keepdims=True)
+    t = txt.numpy() / np.linalg.norm(txt.numpy(), axis=1, keepdims=True)
+    s = (i @ t.T) / 0.07
+
+    def ce(rows):
+        return np.mean([
+            -rows[k, k] + math.log(np.exp(rows[k]).sum())
+            for k in range(3)
+        ])
+
+    expected = ce(s) + ce(s.T)
+    got = loss_fn(img, txt)
+    assert got.item() == pytest.approx(expected, rel=1e-5)
+    halved = MODELS.build(dict(type='BatchContrastiveLoss', halve=True))
+    assert halved(img, txt).item() == pytest.approx(expected / 2, rel=1e-5)
+
+
+def test_temperature_is_learnable():
+    loss_fn = MODELS.build(dict(type='BatchContrastiveLoss'))
+    assert loss_fn.logit_scale.requires_grad
+    assert loss_fn.logit_scale.item() == pytest.approx(math.log(1 / 0.07))
+    img, txt = torch.randn(4, 8), torch.randn(4, 8)
+    loss_fn(img, txt).backward()
+    assert loss_fn.logit_scale.grad is not None
+    assert loss_fn.logit_scale.grad.abs().item() > 0
