@@ -18,41 +18,17 @@ import sys
 import torch
 
 import oclip_mmocr  # noqa: F401
+from mmengine.registry import init_default_scope
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import (extract_backbone, load_backbone_strict,
                                load_checkpoint_file, unwrap_state_dict)
-from oclip_mmocr.utils.official_checkpoint import (infer_model_cfg,
+from oclip_mmocr.utils.official_checkpoint import (build_model_cfg,
+                                                   infer_model_cfg,
                                                    official_to_oclip)
 
 
-def build_model_cfg(hp: dict, dict_file: str = None) -> dict:
-    """An :class:`OCLIP` config matching a released checkpoint, in the
-    released code's mode."""
-    dictionary = dict(type='OCLIPDictionary', dict_file=dict_file,
-                      max_len=hp['max_len'])
-    return dict(
-        type='OCLIP',
-        dictionary=dictionary,
-        text_pooling='all_slots',
-        num_word_slots=32,
-        image_encoder=dict(
-            type='OCLIPImageEncoder',
-            backbone=dict(type='CLIPResNet', depth=hp['depth'],
-                          out_indices=(3, )),
-            attnpool=dict(type='AttentionPool2d', grid_size=hp['grid_size'],
-                          in_channels=2048, num_heads=32,
-                          out_channels=hp['embed_dims'])),
-        text_encoder=dict(type='CharTextEncoder', width=hp['text_width'],
-                          num_layers=hp['text_layers'], num_heads=8,
-                          embed_dims=hp['embed_dims']),
-        decoder=dict(type='VisualTextualDecoder', grid_size=hp['grid_size'],
-                     embed_dims=hp['embed_dims'],
-                     num_layers=hp['decoder_layers'], num_heads=8),
-        loss_contrastive=dict(type='BatchContrastiveLoss', halve=True,
-                              max_logit_scale=None))
-
-
 def main() -> int:
+    init_default_scope('mmocr')
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('checkpoint', help='released oCLIP .pt file')
     parser.add_argument('out_dir')

@@ -15,6 +15,7 @@ import sys
 import torch
 
 import oclip_mmocr  # noqa: F401
+from mmengine.registry import init_default_scope
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import (BACKBONE_PREFIX, extract_backbone,
                                load_backbone_strict, load_checkpoint_file,
@@ -34,6 +35,7 @@ def infer_base_channels(state) -> int:
 
 
 def main() -> int:
+    init_default_scope('mmocr')
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('checkpoint', help='oCLIP checkpoint (or backbone '
                         'file with --verify-only)')

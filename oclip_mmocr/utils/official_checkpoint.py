@@ -7,7 +7,7 @@ has a home in our model, so the mapping is a bijection; a key that no rule
 matches is an error, never silently dropped.
 """
 import re
-from typing import Dict, List, Mapping, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 import torch
 
@@ -126,3 +126,30 @@ def infer_model_cfg(state: Mapping[str, torch.Tensor]) -> Dict:
             for k in state if k.startswith('transformer_decoder.resblocks.')
         }),
         max_len=state['positional_embedding'].shape[0])
+
+
+def build_model_cfg(hp: Dict, dict_file: Optional[str] = None) -> Dict:
+    """An :class:`OCLIP` config matching a released checkpoint, in the
+    released code's mode."""
+    dictionary = dict(type='OCLIPDictionary', dict_file=dict_file,
+                      max_len=hp['max_len'])
+    return dict(
+        type='OCLIP',
+        dictionary=dictionary,
+        text_pooling='all_slots',
+        num_word_slots=32,
+        image_encoder=dict(
+            type='OCLIPImageEncoder',
+            backbone=dict(type='CLIPResNet', depth=hp['depth'],
+                          out_indices=(3, )),
+            attnpool=dict(type='AttentionPool2d', grid_size=hp['grid_size'],
+                          in_channels=2048, num_heads=32,
+                          out_channels=hp['embed_dims'])),
+        text_encoder=dict(type='CharTextEncoder', width=hp['text_width'],
+                          num_layers=hp['text_layers'], num_heads=8,
+                          embed_dims=hp['embed_dims']),
+        decoder=dict(type='VisualTextualDecoder', grid_size=hp['grid_size'],
+                     embed_dims=hp['embed_dims'],
+                     num_layers=hp['decoder_layers'], num_heads=8),
+        loss_contrastive=dict(type='BatchContrastiveLoss', halve=True,
+                              max_logit_scale=None))

@@ -1,0 +1,112 @@
+"""Training through MMEngine's Runner: backbone export and exact resume."""
+import copy
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from oclip_mmocr.utils import load_backbone_strict
+from mmocr.registry import MODELS
+from tests.conftest import REPO, tiny_model_cfg
+from tests.helpers import pipeline
+
+
+def runner_cfg(work_dir, data_root, max_iters):
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/pretrain/_base_/default_runtime.py'))
+    cfg.merge_from_dict(dict(
+        work_dir=str(work_dir),
+        model=tiny_model_cfg(64),
+        train_dataloader=dict(
+            batch_size=4, num_workers=0,
+            sampler=dict(type='DefaultSampler', shuffle=True),
+            dataset=dict(type='OCLIPDataset', data_root=data_root,
+                         ann_file='textdet_train.json',
+                         pipeline=pipeline(64))),
+        train_cfg=dict(type='IterBasedTrainLoop', max_iters=max_iters),
+        optim_wrapper=dict(type='OptimWrapper',
+                           optimizer=dict(type='AdamW', lr=1e-3)),
+        param_scheduler=[dict(type='LinearLR', start_factor=0.1,
+                              by_epoch=False, begin=0, end=max_iters)],
+        default_hooks=dict(
+            logger=dict(interval=1),
+            checkpoint=dict(type='CheckpointHook', interval=2,
+                            by_epoch=False)),
+        log_processor=dict(by_epoch=False),
+        randomness=dict(seed=0)))
+    return cfg
+
+
+@pytest.mark.slow
+def test_backbone_export_and_resume(tmp_path, synthetic_root):
+    work = tmp_path / 'work'
+    runner = Runner.from_cfg(runner_cfg(work, synthetic_root, 2))
+    runner.train()
+    ckpt = work / 'iter_2.pth'
+    assert ckpt.is_file() and (work / 'backbone.pth').is_file()
+    backbone = MODELS.build(dict(type='CLIPResNet', base_channels=8,
+                                 out_indices=(3, )))
+    load_backbone_strict(backbone, str(work / 'backbone.pth'))
+    for k, v in backbone.state_dict().items():
+        torch.testing.assert_close(
+            v, runner.model.image_encoder.backbone.state_dict()[k])
+    saved_optim = copy.deepcopy(runner.optim_wrapper.state_dict())
+
+    # A runner checkpoint loads with weights_only=True (torch's default):
+    # the few mmengine types are allow-listed, nothing else is.
+    raw = torch.load(ckpt, map_location='cpu', weights_only=True)
+    assert raw['meta']['iter'] == 2
+
+    cfg = runner_cfg(work, synthetic_root, 4)
+    cfg.resume, cfg.load_from = True, str(ckpt)
+    resumed = Runner.from_cfg(cfg)
+    resumed._train_loop = resumed.build_train_loop(resumed._train_loop)
+    resumed.optim_wrapper = resumed.build_optim_wrapper(
+        resumed.optim_wrapper)
+    resumed.scale_lr(resumed.optim_wrapper, resumed.auto_scale_lr)
+    resumed.param_schedulers = resumed.build_param_scheduler(
+        resumed.param_schedulers)
+    resumed.load_or_resume()
+    assert resumed.iter == 2
+    state = resumed.optim_wrapper.state_dict()
+    assert state['param_groups'][0]['lr'] == pytest.approx(
+        saved_optim['param_groups'][0]['lr'])
+    for pid, s in saved_optim['state'].items():
+        torch.testing.assert_close(state['state'][pid]['exp_avg'],
+                                   s['exp_avg'])
+        torch.testing.assert_close(state['state'][pid]['exp_avg_sq'],
+                                   s['exp_avg_sq'])
+    resumed.train()
+    assert resumed.iter == 4 and (work / 'iter_4.pth').is_file()
+
+
+class _NotAllowed:
+    pass
+
+
+def test_weights_only_still_refuses_other_types(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(payload=_NotAllowed()), path)
+    with pytest.raises(Exception, match='weights_only'):
+        torch.load(path, weights_only=True)
+
+
+def test_getattr_is_restricted_to_history_buffer(tmp_path):
+    import pickle
+
+    from oclip_mmocr.utils.safe_checkpoint import history_buffer_getattr
+    from mmengine.logging import HistoryBuffer
+    assert history_buffer_getattr(HistoryBuffer, 'mean') is \
+        HistoryBuffer.__dict__['mean']
+    with pytest.raises(pickle.UnpicklingError):
+        history_buffer_getattr(torch.Tensor, 'tofile')
+    with pytest.raises(pickle.UnpicklingError):
+        history_buffer_getattr(HistoryBuffer, '__init__')
+    # A pickle that uses getattr on something else is refused by torch.load.
+    path = tmp_path / 'evil.pth'
+    import os
+    torch.save(dict(f=getattr(os, 'system')), path)
+    with pytest.raises(Exception):
+        torch.load(path, weights_only=True)
