@@ -54,7 +54,7 @@ if ! "$PY" -c 'import mmcv, mmcv._ext; assert mmcv.__version__ == "2.0.1"' 2>/de
 fi
 
 say "installing mmengine, mmdet, mmocr and oclip_mmocr (editable)"
-pip_install --quiet -r "$ROOT/requirements/tests.txt" -e "$ROOT"
+pip_install --quiet -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt" -e "$ROOT"
 "$PY" -c 'import mmcv._ext, mmdet.models, mmocr.models, oclip_mmocr' || { say "import check failed"; exit 1; }
 stamp_of > "$STAMP"
 say "ready: $VENV"

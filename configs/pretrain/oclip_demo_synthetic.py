@@ -17,7 +17,7 @@ model = dict(
     text_encoder=dict(width=64, num_layers=2, num_heads=4, embed_dims=128),
     decoder=dict(grid_size=grid, embed_dims=128, num_layers=2, num_heads=4))
 
-max_epochs = 6
+max_epochs = 36
 train_cfg = dict(max_epochs=max_epochs)
 # CPU: plain fp32 (mixed precision needs a GPU here).
 optim_wrapper = dict(
@@ -29,6 +29,6 @@ param_scheduler = [
          begin=0, end=max_epochs, T_max=max_epochs, eta_min=0.),
 ]
 default_hooks = dict(
-    logger=dict(interval=8),
+    logger=dict(interval=16),
     checkpoint=dict(interval=max_epochs))
 randomness = dict(seed=0)

@@ -1,0 +1,24 @@
+# Two commands matter (see README): `make demo` and `make test`.
+# Both create/refresh the project-local virtualenv first (tools/setup_env.sh).
+PY := .venv/bin/python
+
+.PHONY: install demo test test-fast bench clean-demo
+
+install:
+	@bash tools/setup_env.sh
+
+demo: install
+	@bash tools/run_demo.sh
+
+test: install
+	@$(PY) -m pytest -q
+
+test-fast: install
+	@$(PY) -m pytest -q -m "not slow"
+
+bench: install
+	@$(PY) benchmarks/bench_pretrain_step.py
+	@$(PY) benchmarks/bench_data_pipeline.py
+
+clean-demo:
+	rm -rf work_dirs/demo data/synthetic

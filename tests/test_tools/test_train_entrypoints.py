@@ -1,0 +1,42 @@
+"""The documented entry points: tools/train.py and `mim train mmocr`."""
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from oclip_mmocr.utils import load_backbone_strict
+from mmocr.registry import MODELS
+from tests.conftest import REPO
+
+FAST = ['train_cfg.max_epochs=1',
+        'train_dataloader.dataset.num_images=16',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False']
+
+
+def _check_backbone(work_dir):
+    backbone = MODELS.build(dict(type='CLIPResNet', base_channels=16))
+    load_backbone_strict(backbone, osp.join(work_dir, 'backbone.pth'))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('entry', ['tools', 'mim'])
+def test_demo_config_trains_and_exports(tmp_path, entry):
+    data_root = str(tmp_path / 'synthetic')
+    options = FAST + [f'train_dataloader.dataset.data_root={data_root}']
+    work = str(tmp_path / 'work')
+    if entry == 'mim':
+        mim = shutil.which('mim', path=osp.dirname(sys.executable))
+        if mim is None:
+            pytest.skip('openmim is not installed')
+        cmd = [mim, 'train', 'mmocr']
+    else:
+        cmd = [sys.executable, 'tools/train.py']
+    cmd += ['configs/pretrain/oclip_demo_synthetic.py', '--work-dir', work,
+            '--cfg-options', *options]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert 'exported 330 backbone tensors' in proc.stdout + proc.stderr
+    _check_backbone(work)
