@@ -1,8 +1,12 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Pretraining step throughput (images/s) and peak memory of oCLIP R50.
 
-Every variant runs in this process on the same batch, and is reported as a
-ratio to the first one (the baseline). Variants:
+Every variant runs in this process on the same batch; their steps are
+interleaved over several rounds (so drifts of a shared machine hit them
+alike) and each is reported by its median step as a ratio to the first one
+(the baseline). Peak memory is measured per variant in a child process (peak
+RSS on CPU, peak allocated on GPU), since a CPU process cannot forget the
+memory of a previous variant. Variants:
 
 - ``released``: the released oCLIP model code (bytedance/oclip
   ``src/clip/model.py``, pass its path with ``--released-model``), with our
@@ -21,7 +25,10 @@ ratio to the first one (the baseline). Variants:
 import argparse
 import copy
 import importlib.util
+import statistics
+import subprocess
 import sys
+import time
 from typing import Dict, List
 
 import torch
@@ -30,7 +37,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import BaseDataElement
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
-from common import autocast, describe_machine, time_steps  # noqa: E402
+from common import autocast, describe_machine, peak_memory_mib, sync  # noqa: E402,E501
 
 import oclip_mmocr  # noqa: E402,F401
 from mmocr.registry import MODELS  # noqa: E402
@@ -110,6 +117,65 @@ def released_loss(model, images, texts, chars):
                         F.cross_entropy(li.t(), labels)) / 2
 
 
+def build_variant(name: str, base, args, batch):
+    """Return ``(step_fn, fp32_loss_of_this_variant)`` for a variant."""
+    dev = args.device
+    images, samples, texts, chars = batch
+    if name == 'released':
+        model = load_released(args.released_model, args.size,
+                              base.state_dict(), dev)
+        model.train()
+        with torch.no_grad():
+            check = float(released_loss(model, images, texts, chars))
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
+
+        def step():
+            loss = released_loss(model, images, texts, chars)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+
+        return step, check
+
+    model = copy.deepcopy(base)
+    if name != 'fp32':
+        model.image_encoder.channels_last = True
+        model.image_encoder.backbone.to(memory_format=torch.channels_last)
+    if name.endswith('compile'):
+        model.image_encoder.backbone.compile()
+    dtype = name.split('-')[0]
+    with torch.no_grad(), autocast(dev, dtype):
+        losses = model.loss(images, samples)
+        check = float(losses['loss_char'] + losses['loss_contrastive'])
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
+    scaler = torch.amp.GradScaler(enabled=dtype == 'fp16')
+
+    def step():
+        with autocast(dev, dtype):
+            losses = model.loss(images, samples)
+            loss = losses['loss_char'] + losses['loss_contrastive']
+        opt.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+
+    return step, check
+
+
+def measure_memory(name: str, args) -> float:
+    """Peak memory of one variant, in a fresh process on CPU."""
+    if args.device.startswith('cuda'):
+        return float('nan')  # measured in-process, see main()
+    cmd = [sys.executable, __file__, '--memory-of', name]
+    for key in ('batch_size', 'size', 'slots', 'words', 'device',
+                'released_model'):
+        value = getattr(args, key)
+        if value is not None:
+            cmd += [f'--{key.replace("_", "-")}', str(value)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--batch-size', type=int, default=4)
@@ -117,95 +183,72 @@ def main() -> None:
     parser.add_argument('--slots', type=int, default=32)
     parser.add_argument('--words', type=int, default=8,
                         help='real words per image')
-    parser.add_argument('--steps', type=int, default=3)
-    parser.add_argument('--warmup', type=int, default=1)
+    parser.add_argument('--rounds', type=int, default=3,
+                        help='timed steps per variant (interleaved)')
     parser.add_argument('--device', default='cuda'
                         if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--released-model', default=None,
                         help='path to bytedance/oclip src/clip/model.py')
     parser.add_argument('--variants', default=None,
                         help='comma list (default: all that apply)')
+    parser.add_argument('--memory-of', default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     init_default_scope('mmocr')
     dev = args.device
     torch.manual_seed(0)
 
     base = build_ours(args.size, args.slots, channels_last=False).to(dev)
-    images, samples, texts, chars = make_batch(args.batch_size, args.size,
-                                               args.words, args.slots, dev)
+    batch = make_batch(args.batch_size, args.size, args.words, args.slots,
+                       dev)
+    if args.memory_of:  # child process: one variant, two steps, peak RSS
+        step, _ = build_variant(args.memory_of, base, args, batch)
+        step()
+        step()
+        print(peak_memory_mib(dev))
+        return
+
     variants = ['released'] if args.released_model else []
     variants += ['fp32', 'fp32-cl', 'fp32-cl-compile', 'bf16', 'bf16-compile']
     if dev.startswith('cuda'):
         variants.append('fp16')
     if args.variants:
-        variants = [v for v in args.variants.split(',')]
+        variants = args.variants.split(',')
 
-    def ours_step_fn(model, dtype):
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
-        scaler = torch.amp.GradScaler(enabled=dtype == 'fp16')
-
-        def step():
-            with autocast(dev, dtype):
-                losses = model.loss(images, samples)
-                loss = losses['loss_char'] + losses['loss_contrastive']
-            opt.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(opt)
-            scaler.update()
-            return loss
-
-        return step
-
-    # Numerics: the same weights give the same loss in every fp32 variant.
     with torch.no_grad():
-        ref = ours_step_fn(copy.deepcopy(base), 'fp32')  # noqa
-        ref_losses = base.loss(images, samples)
-        ref_loss = float(ref_losses['loss_char'] +
-                         ref_losses['loss_contrastive'])
+        ref = base.loss(*batch[:2])
+        ref_loss = float(ref['loss_char'] + ref['loss_contrastive'])
     print(f'# {describe_machine(dev)}, torch {torch.__version__}, batch '
           f'{args.batch_size} x {args.size}px, {args.slots} word slots '
-          f'({args.words} real words/image), {args.steps} timed steps')
-    results = []
+          f'({args.words} real words/image), median of {args.rounds} '
+          'interleaved steps', flush=True)
+    steps, diffs, times, mems = {}, {}, {v: [] for v in variants}, {}
     for name in variants:
-        if name == 'released':
-            model = load_released(args.released_model, args.size,
-                                  base.state_dict(), dev)
-            model.train()
-            with torch.no_grad():
-                check = float(released_loss(model, images, texts, chars))
-            opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
-
-            def step(model=model, opt=opt):
-                loss = released_loss(model, images, texts, chars)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-        else:
-            model = copy.deepcopy(base)
-            if name != 'fp32':
-                model.image_encoder.channels_last = True
-                model.image_encoder.backbone.to(
-                    memory_format=torch.channels_last)
-            if name.endswith('compile'):
-                model.image_encoder.backbone.compile()
-            dtype = name.split('-')[0]
-            with torch.no_grad(), autocast(dev, dtype):
-                losses = model.loss(images, samples)
-                check = float(losses['loss_char'] +
-                              losses['loss_contrastive'])
-            step = ours_step_fn(model, dtype)
-        r = time_steps(step, dev, args.warmup, args.steps)
-        r.update(name=name, loss_diff=abs(check - ref_loss))
-        results.append(r)
-        del model, step
-    base_ips = args.batch_size / results[0]['seconds']
-    print(f'| variant | images/s | vs {results[0]["name"]} | peak memory '
-          '(MiB) | |loss - fp32 loss| |')
+        steps[name], check = build_variant(name, base, args, batch)
+        diffs[name] = abs(check - ref_loss)
+        if dev.startswith('cuda'):
+            torch.cuda.reset_peak_memory_stats()
+        steps[name]()  # warm-up (and compilation)
+        if dev.startswith('cuda'):
+            steps[name]()
+            mems[name] = peak_memory_mib(dev)
+    for _ in range(args.rounds):
+        for name in variants:
+            sync(dev)
+            t = time.perf_counter()
+            steps[name]()
+            sync(dev)
+            times[name].append(time.perf_counter() - t)
+    del steps
+    if not dev.startswith('cuda'):
+        mems = {name: measure_memory(name, args) for name in variants}
+    base_ips = args.batch_size / statistics.median(times[variants[0]])
+    print(f'| variant | images/s | vs {variants[0]} | peak memory (MiB) | '
+          '|loss - fp32 loss| |')
     print('| --- | --- | --- | --- | --- |')
-    for r in results:
-        ips = args.batch_size / r['seconds']
-        print(f'| {r["name"]} | {ips:.3f} | {ips / base_ips:.2f}x | '
-              f'{r["peak_mib"]:.0f} | {r["loss_diff"]:.2e} |')
+    for name in variants:
+        ips = args.batch_size / statistics.median(times[name])
+        print(f'| {name} | {ips:.3f} | {ips / base_ips:.2f}x | '
+              f'{mems[name]:.0f} | {diffs[name]:.2e} |')
 
 
 if __name__ == '__main__':

@@ -53,6 +53,11 @@ def main() -> int:
     parser.add_argument('--out', default='attention.png')
     args = parser.parse_args()
     init_default_scope('mmocr')
+    try:
+        words: List[Tuple[str, int]] = [parse_word(w) for w in args.words]
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
 
     cfg = Config.fromfile(args.config)
     model = MODELS.build(cfg.model)
@@ -72,7 +77,6 @@ def main() -> int:
     size = int(size)
     resized = mmcv.imresize(img, (size, size), interpolation='bicubic')
 
-    words: List[Tuple[str, int]] = [parse_word(w) for w in args.words]
     tokens, chars = [], []
     for word, idx in words:
         if d.check_word(word) is not None:

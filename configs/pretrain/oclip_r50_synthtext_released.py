@@ -10,11 +10,11 @@ model = dict(
     decoder=dict(init_std_width=64),
     loss_contrastive=dict(halve=True, max_logit_scale=None))
 
-train_dataloader = dict(
-    dataset=dict(pipeline=[
-        dict(type='LoadImageFromFile', color_type='color', ignore_empty=True),
-        dict(type='SampleWords', max_words=32, shuffle=False),
-        dict(type='MaskCharacters'),
-        dict(type='RandomResizedCrop', size=512, scale=(0.95, 1.0)),
-        dict(type='PackOCLIPInputs'),
-    ]))
+train_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color', ignore_empty=True),
+    dict(type='SampleWords', max_words=32, shuffle=False),
+    dict(type='MaskCharacters'),
+    dict(type='RandomResizedCrop', size=512, scale=(0.95, 1.0)),
+    dict(type='PackOCLIPInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -1,4 +1,5 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+import inspect
 import json
 from collections import Counter
 from typing import Dict, List, Optional, Union
@@ -7,7 +8,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.fileio import get_text
 from mmengine.logging import print_log
 
-from mmocr.registry import DATASETS, TASK_UTILS
+from mmocr.registry import DATASETS, TASK_UTILS, TRANSFORMS
 from ..models.char_dictionary import SKIP_REASONS, OCLIPDictionary
 
 
@@ -52,7 +53,10 @@ class OCLIPDataset(BaseDataset):
     dictionary's slots are kept and truncated later (also counted).
 
     Each data info carries ``img_path`` and ``instances`` (dicts with
-    ``text``, plus ``polygon`` when the file has one).
+    ``text``, plus ``polygon`` when the file has one). Pipeline transforms
+    that take a ``dictionary`` (``SampleWords``, ``MaskCharacters``) get the
+    dataset's unless their config sets one, so a config names the
+    dictionary once.
 
     Args:
         ann_file (str): Annotation JSON, relative to ``data_root``.
@@ -73,11 +77,25 @@ class OCLIPDataset(BaseDataset):
         self.dictionary = dictionary if isinstance(
             dictionary, OCLIPDictionary) else TASK_UTILS.build(dictionary)
         self.filter_stats: Counter = Counter()
+        kwargs['pipeline'] = [
+            self._with_dictionary(t) for t in kwargs.get('pipeline', [])
+        ]
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
             data_prefix=data_prefix,
             **kwargs)
+
+    def _with_dictionary(self, transform):
+        if not isinstance(transform, dict) or 'dictionary' in transform:
+            return transform
+        cls = transform['type']
+        if isinstance(cls, str):
+            cls = TRANSFORMS.get(cls)
+        if cls is not None and 'dictionary' in inspect.signature(
+                cls.__init__).parameters:
+            return dict(transform, dictionary=self.dictionary)
+        return transform
 
     def load_data_list(self) -> List[Dict]:
         ann = load_annotation_json(self.ann_file)

@@ -52,9 +52,11 @@ def extract_backbone(state: Mapping[str, torch.Tensor],
                      prefix: str = BACKBONE_PREFIX
                      ) -> 'OrderedDict[str, torch.Tensor]':
     """Keep the keys under ``prefix`` and strip it (tensors only)."""
-    out = OrderedDict((k[len(prefix):], v.detach().cpu().clone())
-                      for k, v in state.items()
-                      if k.startswith(prefix) and torch.is_tensor(v))
+    out = OrderedDict(
+        (k[len(prefix):],
+         v.detach().cpu().clone(memory_format=torch.contiguous_format))
+        for k, v in state.items()
+        if k.startswith(prefix) and torch.is_tensor(v))
     if not out:
         raise KeyError(f'no key starts with {prefix!r}; is this an oCLIP '
                        'checkpoint?')

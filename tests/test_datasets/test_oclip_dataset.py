@@ -1,8 +1,10 @@
 import json
+import logging
 import os.path as osp
 
 import numpy as np
 import pytest
+from mmengine.logging import MMLogger
 
 from mmocr.registry import DATASETS, TRANSFORMS
 from tests.helpers import pipeline
@@ -27,7 +29,22 @@ def _build(tmp_path, ann, **kwargs):
              pipeline=pipeline(32), **kwargs))
 
 
-def test_bad_words_are_skipped_counted_and_logged(tmp_path, capsys):
+def _logged(fn):
+    """Run ``fn`` and return its result and what it logged through MMEngine's
+    current logger."""
+    logger = MMLogger.get_current_instance()
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        result = fn()
+    finally:
+        logger.removeHandler(handler)
+    return result, '\n'.join(r.getMessage() for r in records)
+
+
+def test_bad_words_are_skipped_counted_and_logged(tmp_path):
     good = _img(tmp_path)
     ann = _write(tmp_path, [
         dict(img_path=good, instances=[
@@ -38,14 +55,13 @@ def test_bad_words_are_skipped_counted_and_logged(tmp_path, capsys):
         dict(img_path=good, instances=[dict(text='###')]),
         dict(img_path=good, instances=[]),
     ])
-    ds = _build(tmp_path, 'ann.json')
+    ds, out = _logged(lambda: _build(tmp_path, 'ann.json'))
     assert len(ds) == 1
     stats = ds.filter_stats
     assert stats['ignored'] == 3 and stats['empty'] == 2
     assert stats['unknown_char'] == 1 and stats['no_text'] == 1
     assert stats['truncated'] == 1 and stats['words'] == 2
     assert stats['images_without_words'] == 2
-    out = capsys.readouterr().out
     assert 'dropped 2 images without any usable word' in out
     assert 'ignored=3, empty=2, unknown_char=1' in out
     item = ds[0]
@@ -163,3 +179,22 @@ def test_synthetic_dataset_generates_once(tmp_path):
     det = DATASETS.build(dict(type='OCRDataset', data_root=root,
                               ann_file='textdet_train.json', pipeline=[]))
     assert len(det) == 5 and 'polygon' in det[0]['instances'][0]
+
+
+def test_dataset_gives_its_dictionary_to_the_pipeline(tmp_path):
+    dict_file = tmp_path / 'dict.txt'
+    dict_file.write_text('中\n文\n', encoding='utf-8')
+    _write(tmp_path, [dict(img_path=_img(tmp_path),
+                           instances=[dict(text='文中'), dict(text='abc')])])
+    ds = DATASETS.build(
+        dict(type='OCLIPDataset', data_root=str(tmp_path),
+             ann_file='ann.json',
+             dictionary=dict(type='OCLIPDictionary',
+                             dict_file=str(dict_file)),
+             pipeline=pipeline(32)))
+    assert ds.filter_stats['unknown_char'] == 1
+    sample = ds[0]['data_samples']
+    assert sample.words == ['文中']
+    row = sample.gt_tokens[0].tolist()
+    # ids: 中=1, 文=2, mask=3, end=4
+    assert sorted(row[:2]) in ([2, 3], [1, 3]) and row[2] == 4

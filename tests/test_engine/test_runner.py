@@ -34,6 +34,7 @@ def runner_cfg(work_dir, data_root, max_iters):
             logger=dict(interval=1),
             checkpoint=dict(type='CheckpointHook', interval=2,
                             by_epoch=False)),
+        custom_hooks=[dict(type='ExportBackboneHook', keep_all=True)],
         log_processor=dict(by_epoch=False),
         randomness=dict(seed=0)))
     return cfg
@@ -46,6 +47,7 @@ def test_backbone_export_and_resume(tmp_path, synthetic_root):
     runner.train()
     ckpt = work / 'iter_2.pth'
     assert ckpt.is_file() and (work / 'backbone.pth').is_file()
+    assert (work / 'backbone_iter_2.pth').is_file()
     backbone = MODELS.build(dict(type='CLIPResNet', base_channels=8,
                                  out_indices=(3, )))
     load_backbone_strict(backbone, str(work / 'backbone.pth'))

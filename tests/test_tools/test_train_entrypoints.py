@@ -40,3 +40,24 @@ def test_demo_config_trains_and_exports(tmp_path, entry):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert 'exported 330 backbone tensors' in proc.stdout + proc.stderr
     _check_backbone(work)
+    if entry == 'mim':
+        return
+    # The attention figure from the trained checkpoint.
+    img = osp.join(data_root, 'imgs', 'train', '000000.png')
+    out = str(tmp_path / 'attn.png')
+    proc = subprocess.run(
+        [sys.executable, 'tools/visualize_attention.py',
+         'configs/pretrain/oclip_demo_synthetic.py',
+         osp.join(work, 'epoch_1.pth'), img, '--words', 'hello:1', 'ab:0',
+         '--out', out], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'h?llo -> ' in proc.stdout and '?b -> ' in proc.stdout
+    import cv2
+    fig = cv2.imread(out)
+    assert fig is not None and fig.shape[1] > fig.shape[0] * 2
+    proc = subprocess.run(
+        [sys.executable, 'tools/visualize_attention.py',
+         'configs/pretrain/oclip_demo_synthetic.py',
+         osp.join(work, 'epoch_1.pth'), img, '--words', 'hello:9'],
+        cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode != 0 and 'outside the word' in proc.stderr

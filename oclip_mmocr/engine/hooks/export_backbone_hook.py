@@ -1,9 +1,10 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 import os.path as osp
-from typing import Dict, Optional
+from typing import Dict
 
 import torch
 from mmengine.hooks import CheckpointHook, Hook
+from mmengine.runner import EpochBasedTrainLoop
 
 from mmocr.registry import HOOKS
 from ...utils.backbone_io import BACKBONE_PREFIX, extract_backbone
@@ -49,10 +50,11 @@ class ExportBackboneHook(Hook):
         path = osp.join(out_dir, self.filename)
         torch.save(state, path)
         if self.keep_all:
-            meta: Optional[Dict] = checkpoint.get('meta')
-            tag = f'epoch_{meta["epoch"]}' if meta and runner.train_loop \
-                and hasattr(runner.train_loop, 'max_epochs') else \
-                f'iter_{runner.iter}'
+            # Runner.save_checkpoint records the step being saved in meta.
+            meta = checkpoint['meta']
+            tag = f'epoch_{meta["epoch"]}' if isinstance(
+                runner.train_loop, EpochBasedTrainLoop) else \
+                f'iter_{meta["iter"]}'
             stem, ext = osp.splitext(self.filename)
             torch.save(state, osp.join(out_dir, f'{stem}_{tag}{ext}'))
         runner.logger.info(f'exported {len(state)} backbone tensors to {path}')

@@ -59,5 +59,13 @@ class OCLIPImageEncoder(BaseModule):
         if self.channels_last:
             images = images.contiguous(memory_format=torch.channels_last)
         feats = self.backbone(images)[-1]
-        tokens = self.attnpool(feats.contiguous())
+        if feats.requires_grad:
+            # Flattening to tokens hands back a gradient whose strides are
+            # channels-last; convolution and batch-norm backward of a
+            # contiguous trunk are much slower on such mixed layouts, so give
+            # the trunk its gradient in its own memory format.
+            fmt = torch.channels_last if self.channels_last \
+                else torch.contiguous_format
+            feats.register_hook(lambda g: g.contiguous(memory_format=fmt))
+        tokens = self.attnpool(feats)
         return tokens[:, 0], tokens[:, 1:]

@@ -24,13 +24,8 @@ def _mlp(width: int, ratio: int = 4) -> nn.Sequential:
                      ('c_proj', nn.Linear(width * ratio, width))]))
 
 
-class SelfAttentionBlock(nn.Module):
-    """Pre-LayerNorm residual self-attention block.
-
-    Args:
-        width (int): Channels ``C``.
-        num_heads (int): Attention heads.
-    """
+class _ResidualBlock(nn.Module):
+    """Attention + QuickGELU MLP (4x) with two LayerNorms."""
 
     def __init__(self, width: int, num_heads: int) -> None:
         super().__init__()
@@ -38,6 +33,15 @@ class SelfAttentionBlock(nn.Module):
         self.ln_1 = nn.LayerNorm(width)
         self.mlp = _mlp(width)
         self.ln_2 = nn.LayerNorm(width)
+
+
+class SelfAttentionBlock(_ResidualBlock):
+    """Pre-LayerNorm residual self-attention block.
+
+    Args:
+        width (int): Channels ``C``.
+        num_heads (int): Attention heads.
+    """
 
     def forward(self,
                 x: torch.Tensor,
@@ -56,7 +60,7 @@ class SelfAttentionBlock(nn.Module):
         return x + self.mlp(self.ln_2(x))
 
 
-class CrossAttentionBlock(nn.Module):
+class CrossAttentionBlock(_ResidualBlock):
     """Residual cross-attention block of the visual-textual decoder.
 
     Queries attend to image tokens only (no self-attention among queries).
@@ -68,13 +72,6 @@ class CrossAttentionBlock(nn.Module):
         width (int): Channels ``C``.
         num_heads (int): Attention heads.
     """
-
-    def __init__(self, width: int, num_heads: int) -> None:
-        super().__init__()
-        self.attn = nn.MultiheadAttention(width, num_heads, batch_first=True)
-        self.ln_1 = nn.LayerNorm(width)
-        self.mlp = _mlp(width)
-        self.ln_2 = nn.LayerNorm(width)
 
     def forward(
         self,

@@ -1,28 +1,25 @@
 # The embedded default: synthetic scene-text images generated into
-# data/synthetic on first use (see SyntheticOCLIPDataset). Small images so
+# data/synthetic on first use (see SyntheticOCLIPDataset). Small crops so
 # that the demo runs on a CPU.
-synthetic_root = 'data/synthetic'
-img_size = 128
-dictionary = dict(type='OCLIPDictionary')
+_base_ = ['synthtext.py']
 
+img_size = 128
 train_pipeline = [
     dict(type='LoadImageFromFile', color_type='color', ignore_empty=True),
-    dict(type='SampleWords', max_words=3, dictionary=dictionary),
-    dict(type='MaskCharacters', dictionary=dictionary),
+    dict(type='SampleWords', max_words=3),
+    dict(type='MaskCharacters'),
     dict(type='RandomResizedCrop', size=img_size, scale=(0.95, 1.0)),
     dict(type='PackOCLIPInputs'),
 ]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    persistent_workers=True,
-    drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
+        _delete_=True,
         type='SyntheticOCLIPDataset',
-        data_root=synthetic_root,
+        data_root='data/synthetic',
         split='train',
         num_images=256,
         img_size=(256, 256),
-        dictionary=dictionary,
+        dictionary={{_base_.dictionary}},
         pipeline=train_pipeline))

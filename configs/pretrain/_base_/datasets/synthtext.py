@@ -4,12 +4,13 @@
 synthtext_root = 'data/synthtext'
 dictionary = dict(type='OCLIPDictionary')
 
+# SampleWords and MaskCharacters take the dataset's dictionary.
 train_pipeline = [
     # ignore_empty: an unreadable image is skipped with a warning naming it,
     # and another image is drawn.
     dict(type='LoadImageFromFile', color_type='color', ignore_empty=True),
-    dict(type='SampleWords', max_words=3, dictionary=dictionary),
-    dict(type='MaskCharacters', dictionary=dictionary),
+    dict(type='SampleWords', max_words=3),
+    dict(type='MaskCharacters'),
     dict(type='RandomResizedCrop', size=512, scale=(0.95, 1.0)),
     dict(type='PackOCLIPInputs'),
 ]
