@@ -142,6 +142,17 @@ class OCLIPDataset(BaseDataset):
             else:
                 stats['images_without_words'] += 1
         self.filter_stats = stats
+        if self.data_list and not kept:
+            hint = ''
+            if stats['no_text']:
+                hint = (' Its instances have no "text": MMOCR\'s textdet '
+                        'annotation files carry none; use the '
+                        'textspotting_*.json that MMOCR\'s `prepare_dataset.py '
+                        '<dataset> --task textspotting` writes, or '
+                        'oclip-mmocr\'s converters.')
+            raise ValueError(
+                f'{self.ann_file}: none of its {len(self.data_list)} images '
+                f'has a usable word (skipped: {dict(stats)}).{hint}')
         skipped = ', '.join(f'{r}={stats[r]}'
                             for r in (*SKIP_REASONS, 'no_text') if stats[r])
         print_log(

@@ -198,3 +198,29 @@ def test_dataset_gives_its_dictionary_to_the_pipeline(tmp_path):
     row = sample.gt_tokens[0].tolist()
     # ids: 中=1, 文=2, mask=3, end=4
     assert sorted(row[:2]) in ([2, 3], [1, 3]) and row[2] == 4
+
+
+def _pack(tmp_path, packer_name, instances):
+    """An annotation file written by MMOCR's own dataset-preparer packer."""
+    from mmocr.datasets.preparers import packers
+    img = osp.join(str(tmp_path), _img(tmp_path, 'p.png'))
+    packer = getattr(packers, packer_name)(data_root=str(tmp_path),
+                                            split='train')
+    ann = packer.add_meta([packer.pack_instance((img, instances))])
+    (tmp_path / 'packed.json').write_text(json.dumps(ann))
+
+
+def test_reads_mmocr_preparer_textspotting_output(tmp_path):
+    poly = [1, 1, 30, 1, 30, 10, 1, 10]
+    _pack(tmp_path, 'TextSpottingPacker', [
+        dict(poly=poly, text='STOP', ignore=False),
+        dict(poly=poly, text='###', ignore=True)])
+    ds = _build(tmp_path, 'packed.json')
+    assert len(ds) == 1 and ds[0]['data_samples'].words == ['STOP']
+
+
+def test_textdet_output_without_text_is_a_clear_error(tmp_path):
+    _pack(tmp_path, 'TextDetPacker', [
+        dict(poly=[1, 1, 30, 1, 30, 10, 1, 10], ignore=False)])
+    with pytest.raises(ValueError, match='packed.json.*textspotting'):
+        _build(tmp_path, 'packed.json')

@@ -1,6 +1,7 @@
 # SynthText as image-text pairs: tools/dataset_converters/synthtext.py turns
-# gt.mat into data/synthtext/textdet_train.json (or use MMOCR's dataset
-# preparer output).
+# gt.mat into data/synthtext/textdet_train.json (with transcriptions). With
+# MMOCR's dataset preparer use `--task textspotting` and set
+# ann_file='textspotting_train.json' (its textdet files carry no text).
 synthtext_root = 'data/synthtext'
 dictionary = dict(type='OCLIPDictionary')
 
