@@ -25,6 +25,7 @@ memory of a previous variant. Variants:
 import argparse
 import copy
 import importlib.util
+import os.path as osp
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from typing import Dict, List
 
 import torch
 import torch.nn.functional as F
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import BaseDataElement
 
@@ -44,27 +46,20 @@ from mmocr.registry import MODELS  # noqa: E402
 from oclip_mmocr.utils.official_checkpoint import oclip_to_official  # noqa
 
 
+RELEASED_CFG = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))),
+    'configs/pretrain/oclip_r50_synthtext_released.py')
+
+
 def build_ours(size: int, slots: int, channels_last: bool):
+    """The R50 model of the released-code config, sized for ``size``."""
+    cfg = Config.fromfile(RELEASED_CFG).model
     grid = size // 32
-    return MODELS.build(
-        dict(
-            type='OCLIP',
-            text_pooling='all_slots',
-            num_word_slots=slots,
-            image_encoder=dict(
-                type='OCLIPImageEncoder',
-                channels_last=channels_last,
-                backbone=dict(type='CLIPResNet', depth=50,
-                              out_indices=(3, )),
-                attnpool=dict(type='AttentionPool2d', grid_size=grid,
-                              in_channels=2048, num_heads=32,
-                              out_channels=384)),
-            text_encoder=dict(type='CharTextEncoder', width=64,
-                              num_layers=6, num_heads=8, embed_dims=384),
-            decoder=dict(type='VisualTextualDecoder', grid_size=grid,
-                         embed_dims=384, num_layers=6, num_heads=8),
-            loss_contrastive=dict(type='BatchContrastiveLoss', halve=True,
-                                  max_logit_scale=None)))
+    cfg.num_word_slots = slots
+    cfg.image_encoder.channels_last = channels_last
+    cfg.image_encoder.attnpool.grid_size = grid
+    cfg.decoder.grid_size = grid
+    return MODELS.build(cfg)
 
 
 def make_batch(b: int, size: int, words_per_image: int, slots: int,
