@@ -1,5 +1,6 @@
 from .image_text_dataset import OCLIPDataset
 from .synthetic_dataset import SyntheticOCLIPDataset
+from .synthetic_textdet_dataset import SyntheticTextDetDataset
 from .transforms import *  # noqa: F401,F403
 
-__all__ = ['OCLIPDataset', 'SyntheticOCLIPDataset']
+__all__ = ['OCLIPDataset', 'SyntheticOCLIPDataset', 'SyntheticTextDetDataset']

@@ -1,4 +1,7 @@
-from .lsvt import convert_lsvt_weak, write_dict_file
+from .lsvt import convert_lsvt_full, convert_lsvt_weak, write_dict_file
 from .synthtext import convert_synthtext
 
-__all__ = ['convert_lsvt_weak', 'write_dict_file', 'convert_synthtext']
+__all__ = [
+    'convert_lsvt_full', 'convert_lsvt_weak', 'write_dict_file',
+    'convert_synthtext'
+]

@@ -1,3 +1,4 @@
+from .backbone_checkpoint_hook import BackboneCheckpointHook
 from .export_backbone_hook import ExportBackboneHook
 
-__all__ = ['ExportBackboneHook']
+__all__ = ['BackboneCheckpointHook', 'ExportBackboneHook']

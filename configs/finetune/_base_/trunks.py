@@ -1,0 +1,47 @@
+# The two ResNet-50 trunks every finetune config chooses between. A pair of
+# twins differs only in which of these it takes (and the input normalisation
+# that goes with it); neck, head, pipeline, schedule and test scale come from
+# the same MMOCR recipe.
+custom_imports = dict(imports=['oclip_mmocr'], allow_failed_imports=False)
+
+# The oCLIP backbone file: what ExportBackboneHook writes into the pretraining
+# work directory (tools/train.py configs/pretrain/oclip_r50_synthtext.py ->
+# work_dirs/oclip_r50_synthtext/backbone.pth). Also accepts MMOCR's released
+# resnet50-oclip-7ba0c533.pth and tools/convert_official_checkpoint.py output.
+# Override with `--cfg-options oclip_backbone=PATH` (BackboneCheckpointHook
+# carries the value into the backbone's init_cfg).
+oclip_backbone = 'work_dirs/oclip_r50_synthtext/backbone.pth'
+
+# One BN rule for both trunks: frozen statistics, trainable affine
+# (MMDetection's ResNet default, which MMOCR's oCLIP configs inherit).
+trunk_norm = dict(
+    norm_cfg=dict(type='BN', requires_grad=True),
+    norm_eval=True,
+    frozen_stages=-1)
+
+# No DCN in either trunk: CLIPResNet has no deformable variant, and DCN in the
+# baseline alone would credit the architecture's gain to the pretraining.
+oclip_r50 = dict(
+    type='CLIPResNet',
+    depth=50,
+    out_indices=(0, 1, 2, 3),
+    **trunk_norm,
+    # Strict: any missing/unexpected/reshaped key stops the run.
+    init_cfg=dict(type='StrictPretrained', checkpoint=oclip_backbone))
+imagenet_r50 = dict(
+    type='mmdet.ResNet',
+    depth=50,
+    num_stages=4,
+    out_indices=(0, 1, 2, 3),
+    style='pytorch',  # the layout of torchvision's weights
+    **trunk_norm,
+    init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50'))
+
+# Each trunk sees the statistics it was pretrained with (0-255 scale, RGB).
+clip_normalization = dict(
+    mean=[122.7709383, 116.7460125, 104.09373615],
+    std=[68.5005327, 66.6321579, 70.32316305])
+imagenet_normalization = dict(
+    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
+
+custom_hooks = [dict(type='BackboneCheckpointHook', key='oclip_backbone')]

@@ -1,0 +1,99 @@
+# Demo-size DBNet on the embedded synthetic data (README main job, 2 CPU
+# cores): MMOCR's DBNet head and losses, the demo pretraining's narrow
+# CLIPResNet (base width 16) and a short Adam schedule.
+_base_ = [
+    'mmocr::textdet/dbnet/_base_dbnet_resnet18_fpnc.py',
+    'mmocr::textdet/_base_/default_runtime.py',
+    '../_base_/trunks.py',
+]
+oclip_backbone = 'work_dirs/demo/pretrain/backbone.pth'
+# The trunk of configs/pretrain/oclip_demo_synthetic.py. Stage widths
+# 64/128/256/512 (those of R18). A trunk trained from scratch has no BN
+# statistics to freeze, so both demo twins train BN (norm_eval=False).
+demo_trunk = dict(
+    type='CLIPResNet',
+    depth=50,
+    base_channels=16,
+    out_indices=(0, 1, 2, 3),
+    norm_cfg=dict(type='BN', requires_grad=True),
+    norm_eval=False,
+    init_cfg=None)
+model = dict(
+    neck=dict(lateral_channels=64, out_channels=16),
+    det_head=dict(in_channels=64),
+    data_preprocessor=_base_.clip_normalization)
+
+img_size = 256
+train_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(
+        type='LoadOCRAnnotations',
+        with_polygon=True,
+        with_bbox=True,
+        with_label=True),
+    dict(
+        type='TorchVisionWrapper',
+        op='ColorJitter',
+        brightness=32.0 / 255,
+        saturation=0.5),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=True),
+    dict(type='Pad', size=(img_size, img_size)),
+    dict(
+        type='PackTextDetInputs',
+        meta_keys=('img_path', 'ori_shape', 'img_shape'))
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=True),
+    dict(
+        type='LoadOCRAnnotations',
+        with_polygon=True,
+        with_bbox=True,
+        with_label=True),
+    dict(
+        type='PackTextDetInputs',
+        meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
+]
+# The 'train' split is the demo pretraining's (same generator parameters,
+# same files); the 'test' split is generated with another seed.
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type='SyntheticTextDetDataset',
+        data_root='data/synthetic',
+        split='train',
+        num_images=256,
+        seed=0,
+        filter_cfg=dict(filter_empty_gt=True, min_size=8),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=4,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='SyntheticTextDetDataset',
+        data_root='data/synthetic',
+        split='test',
+        num_images=32,
+        seed=1,
+        test_mode=True,
+        pipeline=test_pipeline))
+test_dataloader = val_dataloader
+
+max_epochs = 12
+optim_wrapper = dict(
+    type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3))
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [dict(type='PolyLR', power=0.9, end=max_epochs)]
+default_hooks = dict(
+    logger=dict(interval=16),
+    checkpoint=dict(interval=max_epochs))
+randomness = dict(seed=0)

@@ -1,0 +1,8 @@
+# DBNet R50 on ICDAR2015 from the oCLIP trunk. MMOCR's R50 recipe (no DCN,
+# SGD lr 0.002 with warm-up, 1200 epochs, test scale 4068x1024).
+_base_ = [
+    'mmocr::textdet/dbnet/dbnet_resnet50_1200e_icdar2015.py',
+    '../_base_/trunks.py',
+]
+_base_.model.backbone = _base_.oclip_r50
+_base_.model.data_preprocessor.update(_base_.clip_normalization)

@@ -1,0 +1,7 @@
+# Baseline twin of fcenet_r50-oclip_fpn_1500e_totaltext.py: ImageNet trunk.
+_base_ = [
+    'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_totaltext.py',
+    '../_base_/trunks.py',
+]
+_base_.model.backbone = dict(_base_.imagenet_r50, out_indices=(1, 2, 3))
+_base_.model.data_preprocessor.update(_base_.imagenet_normalization)

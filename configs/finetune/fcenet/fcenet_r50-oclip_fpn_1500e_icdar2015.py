@@ -1,0 +1,8 @@
+# FCENet R50 on ICDAR2015 from the oCLIP trunk: MMOCR's recipe (SGD lr 1e-3,
+# 1500 epochs, test scale 2260x2260). FCENet reads stages 2-4 only.
+_base_ = [
+    'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_icdar2015.py',
+    '../_base_/trunks.py',
+]
+_base_.model.backbone = dict(_base_.oclip_r50, out_indices=(1, 2, 3))
+_base_.model.data_preprocessor.update(_base_.clip_normalization)

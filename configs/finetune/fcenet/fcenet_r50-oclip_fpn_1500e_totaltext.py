@@ -1,0 +1,8 @@
+# FCENet R50 on Total-Text from the oCLIP trunk: MMOCR's recipe (SGD lr 1e-3,
+# 1500 epochs, test scale 1280x960).
+_base_ = [
+    'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_totaltext.py',
+    '../_base_/trunks.py',
+]
+_base_.model.backbone = dict(_base_.oclip_r50, out_indices=(1, 2, 3))
+_base_.model.data_preprocessor.update(_base_.clip_normalization)

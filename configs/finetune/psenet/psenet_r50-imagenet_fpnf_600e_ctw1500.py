@@ -1,0 +1,7 @@
+# Baseline twin of psenet_r50-oclip_fpnf_600e_ctw1500.py: ImageNet trunk.
+_base_ = [
+    'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
+    '../_base_/trunks.py',
+]
+_base_.model.backbone = _base_.imagenet_r50
+_base_.model.data_preprocessor.update(_base_.imagenet_normalization)

@@ -1,0 +1,4 @@
+# Baseline twin of psenet_r50-oclip_fpnf_600e_totaltext.py: ImageNet trunk.
+_base_ = ['_base_psenet_r50_fpnf_600e_totaltext.py', '../_base_/trunks.py']
+_base_.model.backbone = _base_.imagenet_r50
+_base_.model.data_preprocessor.update(_base_.imagenet_normalization)

@@ -1,0 +1,8 @@
+# PSENet R50 on CTW1500 from the oCLIP trunk: MMOCR's recipe (Adam lr 1e-4,
+# 600 epochs, test scale 1280x1280, polygons).
+_base_ = [
+    'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
+    '../_base_/trunks.py',
+]
+_base_.model.backbone = _base_.oclip_r50
+_base_.model.data_preprocessor.update(_base_.clip_normalization)

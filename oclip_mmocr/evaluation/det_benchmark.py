@@ -1,0 +1,246 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""Score dumped detection predictions and lay out oCLIP-vs-baseline tables.
+
+The numbers come from MMOCR's own :class:`HmeanIOUMetric`, run once per
+score threshold, so the "best of thresholds" column is exactly what MMOCR
+logs and the fixed-threshold column uses the same matching rules.
+"""
+import csv
+import os.path as osp
+import re
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+from mmocr.evaluation import HmeanIOUMetric
+
+#: MMOCR's default sweep (HmeanIOUMetric's ``pred_score_thrs``).
+MMOCR_SWEEP = (0.3, 0.9, 0.1)
+#: Tag in a config name -> how its trunk was initialised.
+INIT_TAGS = {'oclip': 'oCLIP', 'imagenet': 'ImageNet', 'scratch': 'scratch'}
+DATASET_NAMES = {
+    'icdar2015': 'ICDAR2015',
+    'ctw1500': 'CTW1500',
+    'totaltext': 'Total-Text',
+    'lsvt': 'ICDAR19-LSVT',
+    'synthetic': 'synthetic',
+}
+_TAG_RE = re.compile(r'-(%s)(?=_|$)' % '|'.join(INIT_TAGS))
+
+
+def sweep_thresholds(start: float = MMOCR_SWEEP[0],
+                     stop: float = MMOCR_SWEEP[1],
+                     step: float = MMOCR_SWEEP[2]) -> np.ndarray:
+    """The thresholds HmeanIOUMetric tries, computed the way it does."""
+    return np.arange(start=start, stop=stop, step=step)
+
+
+def hmean_at(samples: Sequence[Dict], thr: float) -> Dict[str, float]:
+    """P/R/H of ``samples`` (dicts with ``pred_instances`` and
+    ``gt_instances``) keeping predictions scored ``>= thr``."""
+    # np.arange(thr, thr + step/2, step) == [thr]: a one-threshold sweep.
+    metric = HmeanIOUMetric(
+        pred_score_thrs=dict(start=thr, stop=thr + 1e-6, step=1.0))
+    metric.process([], samples)
+    out = metric.compute_metrics(metric.results)
+    return {k: float(out[k]) for k in ('precision', 'recall', 'hmean')}
+
+
+def score_predictions(samples: Sequence[Dict],
+                      fixed_thr: float = 0.5,
+                      sweep: Tuple[float, float, float] = MMOCR_SWEEP
+                      ) -> Dict[str, Dict[str, float]]:
+    """Both protocols for one model's predictions.
+
+    Returns:
+        dict: ``best`` (MMOCR's report: the sweep threshold with the
+        highest hmean, the first one on ties, as MMOCR picks it) and
+        ``fixed`` (at ``fixed_thr``), each with precision, recall, hmean
+        and thr.
+    """
+    best: Optional[Dict[str, float]] = None
+    for thr in sweep_thresholds(*sweep):
+        res = hmean_at(samples, float(thr))
+        if best is None or res['hmean'] > best['hmean']:
+            best = dict(res, thr=float(thr))
+    assert best is not None, 'empty threshold sweep'
+    return dict(best=best, fixed=dict(hmean_at(samples, fixed_thr),
+                                      thr=float(fixed_thr)))
+
+
+def describe_config(config_path: str, cfg) -> Dict[str, str]:
+    """Detector, dataset, init and twin key of a finetune config."""
+    stem = osp.splitext(osp.basename(config_path))[0]
+    m = _TAG_RE.search(stem)
+    init = INIT_TAGS[m.group(1)] if m else 'unknown'
+    pair = _TAG_RE.sub('', stem)
+    dataset = osp.basename(
+        osp.normpath(cfg.test_dataloader.dataset.get('data_root', '')))
+    return dict(
+        config=stem,
+        pair=pair,
+        init=init,
+        detector=cfg.model.type,
+        dataset=DATASET_NAMES.get(dataset, dataset))
+
+
+def parse_published(md_path: str) -> Dict[Tuple[str, str, str], Dict]:
+    """Rows ``| dataset | model | init | P | R | H |`` of the reference file,
+    keyed by (dataset, detector, init); the model string is kept."""
+    table = {}
+    with open(md_path, encoding='utf-8') as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip('|').split('|')]
+            if len(cells) != 6:
+                continue
+            try:
+                p, r, h = (float(c) for c in cells[3:])
+            except ValueError:
+                continue
+            dataset, model, init = cells[:3]
+            detector = model.split()[0]
+            if detector.endswith('++'):
+                continue  # DBNet++ is another detector
+            table[(dataset, detector, init)] = dict(
+                precision=p, recall=r, hmean=h, model=model)
+    return table
+
+
+def build_rows(results: Iterable[Dict],
+               reference: Optional[Dict] = None) -> List[Dict]:
+    """One row per twin pair and protocol: oCLIP vs its baseline."""
+    by_pair: Dict[str, Dict[str, Dict]] = {}
+    for res in results:
+        by_pair.setdefault(res['pair'], {})[res['init']] = res
+    rows = []
+    for pair, members in sorted(by_pair.items()):
+        oclip = members.get('oCLIP')
+        base_init = next((i for i in ('ImageNet', 'scratch', 'unknown')
+                          if i in members), None)
+        base = members.get(base_init) if base_init else None
+        anyone = oclip or base
+        for protocol in ('best', 'fixed'):
+            row = dict(
+                protocol=protocol,
+                dataset=anyone['dataset'],
+                detector=anyone['detector'],
+                pair=pair,
+                baseline_init=base_init or '')
+            for tag, res in (('oclip', oclip), ('baseline', base)):
+                s = res['scores'][protocol] if res else None
+                for k in ('precision', 'recall', 'hmean', 'thr'):
+                    row[f'{tag}_{k}'] = s[k] if s else None
+            row['delta_hmean'] = (
+                row['oclip_hmean'] - row['baseline_hmean']
+                if oclip and base else None)
+            if reference is not None:
+                for tag, init in (('oclip', 'oCLIP'), ('baseline',
+                                                       base_init)):
+                    ref = reference.get(
+                        (row['dataset'], row['detector'], init))
+                    row[f'published_{tag}_hmean'] = ref['hmean'] \
+                        if ref else None
+            rows.append(row)
+    return rows
+
+
+PROTOCOL_TITLES = {
+    'best': "Best of thresholds (MMOCR's report: hmean maximised over "
+    'score thresholds on the test set itself)',
+    'fixed': 'Fixed score threshold (one threshold for every model, chosen '
+    'before seeing any test result: the fair number)',
+}
+
+
+def _fmt(v, digits: int = 4, signed: bool = False) -> str:
+    if v is None:
+        return '-'
+    return f'{v:+.{digits}f}' if signed else f'{v:.{digits}f}'
+
+
+def to_markdown(rows: Sequence[Dict]) -> str:
+    with_ref = any('published_oclip_hmean' in r for r in rows)
+    out = []
+    for protocol in ('best', 'fixed'):
+        sel = [r for r in rows if r['protocol'] == protocol]
+        if not sel:
+            continue
+        thrs = sorted({r['oclip_thr'] for r in sel if r['oclip_thr']} |
+                      {r['baseline_thr'] for r in sel if r['baseline_thr']})
+        title = PROTOCOL_TITLES[protocol]
+        if protocol == 'fixed' and thrs:
+            title += f'; threshold {thrs[0]:.2f}'
+        out.append(f'### {title}\n')
+        head = ['dataset', 'detector', 'baseline', 'baseline P/R/H',
+                'oCLIP P/R/H', 'Δ hmean']
+        if protocol == 'best':
+            head.insert(5, 'thr (base / oCLIP)')
+        if with_ref:
+            head.append('published H (base / oCLIP)')
+        out.append('| ' + ' | '.join(head) + ' |')
+        out.append('|' + ' --- |' * len(head))
+        for r in sel:
+            prh = {
+                t: '/'.join(
+                    _fmt(r[f'{t}_{k}'])
+                    for k in ('precision', 'recall', 'hmean'))
+                for t in ('baseline', 'oclip')
+            }
+            cells = [r['dataset'], r['detector'], r['baseline_init'] or '-',
+                     prh['baseline'], prh['oclip'],
+                     _fmt(r['delta_hmean'], signed=True)]
+            if protocol == 'best':
+                cells.insert(5, f"{_fmt(r['baseline_thr'], 1)} / "
+                             f"{_fmt(r['oclip_thr'], 1)}")
+            if with_ref:
+                cells.append(f"{_fmt(r.get('published_baseline_hmean'))} / "
+                             f"{_fmt(r.get('published_oclip_hmean'))}")
+            out.append('| ' + ' | '.join(cells) + ' |')
+        out.append('')
+    return '\n'.join(out)
+
+
+def write_csv(rows: Sequence[Dict], path: str) -> None:
+    keys = list(rows[0]) if rows else []
+    for r in rows:
+        keys += [k for k in r if k not in keys]
+    with open(path, 'w', newline='') as f:
+        writer = csv.DictWriter(f, fieldnames=keys)
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: '' if r.get(k) is None else r.get(k)
+                             for k in keys})
+
+
+def plot_chart(rows: Sequence[Dict], path: str) -> None:
+    """Grouped bars of hmean, baseline vs oCLIP, one panel per protocol."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    protocols = [p for p in ('best', 'fixed')
+                 if any(r['protocol'] == p for r in rows)]
+    fig, axes = plt.subplots(
+        1, len(protocols), figsize=(max(6, 1.6 * len(rows)), 4.2),
+        squeeze=False)
+    for ax, protocol in zip(axes[0], protocols):
+        sel = [r for r in rows if r['protocol'] == protocol]
+        x = np.arange(len(sel))
+        base = [r['baseline_hmean'] or 0. for r in sel]
+        ocl = [r['oclip_hmean'] or 0. for r in sel]
+        ax.bar(x - 0.2, base, 0.4, label='baseline', color='#9e9e9e')
+        ax.bar(x + 0.2, ocl, 0.4, label='oCLIP', color='#1f77b4')
+        for xi, b, o in zip(x, base, ocl):
+            ax.text(xi + 0.2, o + 0.01, f'{o - b:+.3f}', ha='center',
+                    fontsize=7)
+        ax.set_xticks(x)
+        ax.set_xticklabels(
+            [f"{r['detector']}\n{r['dataset']}" for r in sel], fontsize=7)
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel('hmean')
+        ax.set_title('best of thresholds (MMOCR)' if protocol == 'best' else
+                     f"fixed threshold {sel[0]['oclip_thr'] or 0:.2f}",
+                     fontsize=9)
+        ax.legend(fontsize=7, loc='lower right')
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

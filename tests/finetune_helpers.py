@@ -1,0 +1,63 @@
+"""Helpers for running the finetune configs small in tests."""
+import copy
+import glob
+import os.path as osp
+from typing import List
+
+from tests.conftest import REPO
+
+FINETUNE = osp.join(REPO, 'configs/finetune')
+_SIZE_KEYS = ('scale', 'size', 'target_size', 'short_size', 'target_scale')
+
+
+def top_level_configs(pattern: str = '*') -> List[str]:
+    return sorted(
+        p for p in glob.glob(osp.join(FINETUNE, '*', f'{pattern}.py'))
+        if not osp.basename(p).startswith('_'))
+
+
+def _shrink_value(v, factor: float, divisor: int):
+    if isinstance(v, (list, tuple)) and all(
+            isinstance(x, (int, float)) for x in v):
+        return type(v)(_shrink_value(x, factor, divisor) for x in v)
+    if isinstance(v, int) and v > 1:
+        return max(divisor, int(round(v * factor / divisor)) * divisor)
+    return v
+
+
+def shrink_pipeline(pipeline: list, factor: float = 0.25,
+                    divisor: int = 32) -> list:
+    """The same transforms with every pixel size scaled by ``factor``
+    (rounded to ``divisor``): the real pipeline at a CPU-friendly size."""
+    out = []
+    for t in copy.deepcopy(pipeline):
+        if isinstance(t, list):
+            out.append(shrink_pipeline(t, factor, divisor))
+            continue
+        for k in _SIZE_KEYS:
+            if k in t:
+                t[k] = _shrink_value(t[k], factor, divisor)
+        if 'transforms' in t:
+            t['transforms'] = shrink_pipeline(t['transforms'], factor,
+                                              divisor)
+        out.append(t)
+    return out
+
+
+def small_loaders(cfg, data_root: str, train_ann: str, test_ann: str,
+                  num_train: int = 2, factor: float = 0.25) -> None:
+    """Point a finetune config at a small dataset, at reduced resolution,
+    with in-process data loading."""
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg[name]
+        loader.num_workers = 0
+        loader.persistent_workers = False
+        loader.pop('pin_memory', None)
+        ds = loader.dataset
+        ds.data_root = data_root
+        ds.ann_file = train_ann if name == 'train_dataloader' else test_ann
+        ds.pipeline = shrink_pipeline(ds.pipeline, factor)
+    cfg.train_dataloader.batch_size = num_train
+    cfg.train_dataloader.dataset.indices = num_train
+    cfg.train_dataloader.dataset.filter_cfg = dict(
+        filter_empty_gt=True, min_size=8)

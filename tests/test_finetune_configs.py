@@ -1,0 +1,133 @@
+"""configs/finetune: 18 twins (+ LSVT and demo pairs) that differ only in the
+trunk's initialisation, and strict loading of an exported backbone."""
+import copy
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmocr.registry import MODELS
+from oclip_mmocr.utils import (BackboneKeyMismatchError, extract_backbone)
+from tests.conftest import REPO
+from tests.finetune_helpers import top_level_configs
+
+DETECTORS = ('dbnet', 'psenet', 'fcenet')
+DATASETS = ('icdar2015', 'ctw1500', 'totaltext')
+OCLIP = top_level_configs('*-oclip_*')
+TWINS = top_level_configs('*-imagenet_*') + top_level_configs('*-scratch_*')
+OCLIP_R50 = [p for p in OCLIP if 'demo' not in p]
+
+
+def twin_of(path: str) -> str:
+    for tag in ('imagenet', 'scratch'):
+        twin = path.replace('-oclip_', f'-{tag}_')
+        if osp.isfile(twin):
+            return twin
+    raise AssertionError(f'{path} has no baseline twin')
+
+
+def test_nine_pairs_on_three_datasets():
+    names = [osp.basename(p) for p in OCLIP_R50]
+    for det in DETECTORS:
+        for ds in DATASETS:
+            assert sum(n.startswith(det) and n.endswith(f'_{ds}.py')
+                       for n in names) == 1, (det, ds)
+    main = [p for p in OCLIP_R50 if 'lsvt' not in p]
+    assert len(main) == 9
+    assert len({twin_of(p) for p in main}) == 9
+    # ICDAR19-LSVT: DBNet and PSENet, as in the paper's first table.
+    assert sorted(osp.basename(p).split('_')[0] for p in OCLIP_R50
+                  if 'lsvt' in p) == ['dbnet', 'psenet']
+    assert len(OCLIP) == len(TWINS) == 12
+
+
+def _without_trunk(cfg: Config) -> dict:
+    d = copy.deepcopy(cfg.to_dict())
+    d['model'].pop('backbone')
+    d['model']['data_preprocessor'].pop('mean')
+    d['model']['data_preprocessor'].pop('std')
+    return d
+
+
+@pytest.mark.parametrize('path', OCLIP, ids=osp.basename)
+def test_twins_differ_only_in_the_trunk(path):
+    ocl, base = Config.fromfile(path), Config.fromfile(twin_of(path))
+    assert _without_trunk(ocl) == _without_trunk(base)
+    bo, bb = ocl.model.backbone, base.model.backbone
+    assert bo.type == 'CLIPResNet'
+    assert bo.init_cfg.type == 'StrictPretrained'
+    assert bo.init_cfg.checkpoint == ocl.oclip_backbone
+    # Same stages out, same BN rule, DCN in neither.
+    for key in ('out_indices', 'norm_eval', 'norm_cfg'):
+        assert bo[key] == bb[key], key
+    assert 'dcn' not in bo and 'dcn' not in bb
+    if 'demo' in path:
+        assert bb.init_cfg is None and bb.base_channels == 16
+    else:
+        assert bb.type == 'mmdet.ResNet' and bb.depth == 50
+        assert bb.init_cfg.checkpoint == 'torchvision://resnet50'
+        assert base.model.data_preprocessor.mean == [123.675, 116.28, 103.53]
+        assert ocl.model.data_preprocessor.mean[0] == pytest.approx(122.77,
+                                                                    abs=0.01)
+    assert any(h['type'] == 'BackboneCheckpointHook'
+               for h in ocl.custom_hooks)
+
+
+def test_pretraining_work_dir_is_the_default():
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/finetune/dbnet/dbnet_r50-oclip_1200e_'
+                 'icdar2015.py'))
+    assert cfg.oclip_backbone == 'work_dirs/oclip_r50_synthtext/backbone.pth'
+    lsvt = Config.fromfile(
+        osp.join(REPO, 'configs/finetune/psenet/psenet_r50-oclip_fpnf_'
+                 'lsvt.py'))
+    assert lsvt.oclip_backbone == 'work_dirs/oclip_r50_lsvt/backbone.pth'
+    assert lsvt.model.backbone.init_cfg.checkpoint == lsvt.oclip_backbone
+
+
+@pytest.fixture(scope='module')
+def exported_r50(tmp_path_factory):
+    """backbone.pth as the pretraining hook writes it, from a freshly built
+    oCLIP R50 (the SynthText recipe's model)."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/pretrain/oclip_r50_synthtext.py'))
+    model = MODELS.build(cfg.model)
+    path = tmp_path_factory.mktemp('export') / 'backbone.pth'
+    state = extract_backbone(model.state_dict())
+    torch.save(state, path)
+    return str(path), state
+
+
+@pytest.mark.parametrize('path', OCLIP_R50, ids=osp.basename)
+def test_oclip_config_loads_exported_backbone_strictly(path, exported_r50,
+                                                       tmp_path):
+    ckpt, state = exported_r50
+    cfg = Config.fromfile(path)
+    cfg.model.backbone.init_cfg.checkpoint = ckpt
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    loaded = model.backbone.state_dict()
+    assert set(loaded) == set(state)  # zero missing, zero unexpected
+    for k, v in state.items():
+        assert torch.equal(loaded[k], v), k
+    # A single renamed key stops the run and is named.
+    bad = dict(state)
+    bad['layer1.0.conv1.weight_renamed'] = bad.pop('layer1.0.conv1.weight')
+    bad_path = tmp_path / 'renamed.pth'
+    torch.save(bad, bad_path)
+    cfg.model.backbone.init_cfg.checkpoint = str(bad_path)
+    model = MODELS.build(cfg.model)
+    with pytest.raises(BackboneKeyMismatchError) as err:
+        model.init_weights()
+    assert 'layer1.0.conv1.weight_renamed' in str(err.value)
+    assert '1 missing: layer1.0.conv1.weight' in str(err.value)
+
+
+@pytest.mark.parametrize('path', TWINS, ids=osp.basename)
+def test_baseline_config_builds(path):
+    cfg = Config.fromfile(path)
+    model = MODELS.build(cfg.model)
+    expected = 'CLIPResNet' if 'demo' in path else 'ResNet'
+    assert type(model.backbone).__name__ == expected
+    assert not any('conv_offset' in k for k in model.state_dict())

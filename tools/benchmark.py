@@ -1,0 +1,152 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""oCLIP vs baseline detection tables: test (optionally train) twin configs,
+then write a Markdown table, a CSV and a bar chart.
+
+    # every oCLIP/baseline pair in configs/finetune whose test set is present,
+    # checkpoints from <work-dir>/<config>/last_checkpoint
+    python tools/benchmark.py
+    # train first, then test; explicit configs; published numbers alongside
+    python tools/benchmark.py configs/finetune/dbnet/dbnet_r50-*_icdar2015.py \
+        --train --reference ../shared/reference/published_results.md
+    # an explicit checkpoint for one config
+    python tools/benchmark.py A.py B.py --checkpoint A=/path/epoch_1200.pth
+
+Each model is scored twice from the same predictions with MMOCR's
+HmeanIOUMetric: the best hmean over MMOCR's score-threshold sweep (what MMOCR
+reports) and the hmean at one fixed threshold (``--fixed-thr``, the same for
+every model and not tuned on the test set). Training and testing run in
+subprocesses (tools/train.py, tools/test.py), one at a time.
+"""
+import argparse
+import glob
+import os
+import os.path as osp
+import pickle
+import subprocess
+import sys
+from typing import Dict, List, Optional
+
+from mmengine.config import Config
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa: E402
+                                    parse_published, plot_chart,
+                                    score_predictions, to_markdown, write_csv)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('configs', nargs='*',
+                        help='finetune configs (default: every twin in '
+                        'configs/finetune whose test set is present)')
+    parser.add_argument('--work-dir', default='work_dirs/benchmark',
+                        help='per-config work dirs <work-dir>/<config>')
+    parser.add_argument('--out', default=None,
+                        help='where the table, CSV and chart go '
+                        '(default: <work-dir>)')
+    parser.add_argument('--train', action='store_true',
+                        help='train each config before testing it')
+    parser.add_argument('--checkpoint', nargs='+', default=[],
+                        metavar='CONFIG=PATH',
+                        help='checkpoint for a config (name without .py)')
+    parser.add_argument('--fixed-thr', type=float, default=0.5,
+                        help='the fixed score threshold (default 0.5)')
+    parser.add_argument('--reference', default=None,
+                        help='published_results.md: add its hmean column')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='passed to tools/train.py and tools/test.py')
+    return parser.parse_args()
+
+
+def dataset_present(cfg) -> bool:
+    ds = cfg.test_dataloader.dataset
+    if ds.get('type') == 'SyntheticTextDetDataset':
+        return True  # generated on first use
+    return osp.isfile(
+        osp.join(ds.get('data_root', ''), ds.get('ann_file', '')))
+
+
+def default_configs() -> List[str]:
+    found = []
+    for path in sorted(glob.glob(osp.join(ROOT, 'configs/finetune/*/*.py'))):
+        name = osp.basename(path)
+        if name.startswith('_') or not any(
+                t in name for t in ('-oclip', '-imagenet')):
+            continue
+        if dataset_present(Config.fromfile(path)):
+            found.append(osp.relpath(path))
+    return found
+
+
+def run(cmd: List[str]) -> None:
+    print('+', ' '.join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+
+
+def last_checkpoint(work_dir: str) -> Optional[str]:
+    marker = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(marker):
+        with open(marker) as f:
+            path = f.read().strip()
+        return path if osp.isfile(path) else None
+    return None
+
+
+def main() -> int:
+    args = parse_args()
+    configs = args.configs or default_configs()
+    if not configs:
+        print('no config to benchmark: no dataset of configs/finetune is '
+              'present (see README, "Preparing the datasets")',
+              file=sys.stderr)
+        return 1
+    explicit = dict(c.split('=', 1) for c in args.checkpoint)
+    opts = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
+    out_dir = args.out or args.work_dir
+    os.makedirs(out_dir, exist_ok=True)
+    py = sys.executable
+    results: List[Dict] = []
+    for config in configs:
+        cfg = Config.fromfile(config)
+        info = describe_config(config, cfg)
+        work_dir = osp.join(args.work_dir, info['config'])
+        if args.train:
+            print(f'== training {info["config"]}', flush=True)
+            run([py, osp.join(ROOT, 'tools/train.py'), config,
+                 '--work-dir', work_dir, *opts])
+        ckpt = explicit.get(info['config']) or last_checkpoint(work_dir)
+        if ckpt is None:
+            print(f'{config}: no checkpoint (looked for {work_dir}/'
+                  'last_checkpoint); pass --train or --checkpoint '
+                  f'{info["config"]}=PATH', file=sys.stderr)
+            return 1
+        dump = osp.join(work_dir, 'predictions.pkl')
+        print(f'== testing {info["config"]} ({ckpt})', flush=True)
+        run([py, osp.join(ROOT, 'tools/test.py'), config, ckpt,
+             '--work-dir', work_dir, '--dump', dump, *opts])
+        with open(dump, 'rb') as f:
+            samples = pickle.load(f)
+        info['scores'] = score_predictions(samples, args.fixed_thr)
+        info['checkpoint'] = ckpt
+        results.append(info)
+
+    reference = parse_published(args.reference) if args.reference else None
+    rows = build_rows(results, reference)
+    md = to_markdown(rows)
+    paths = {k: osp.join(out_dir, f'benchmark.{k}')
+             for k in ('md', 'csv', 'png')}
+    with open(paths['md'], 'w', encoding='utf-8') as f:
+        f.write('# oCLIP vs baseline, text detection\n\n' + md)
+    write_csv(rows, paths['csv'])
+    plot_chart(rows, paths['png'])
+    print('\n' + md)
+    print('table: {md}\ncsv:   {csv}\nchart: {png}'.format(**paths))
+    for r in results:
+        print(f'checkpoint {r["config"]}: {r["checkpoint"]}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
