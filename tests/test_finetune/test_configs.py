@@ -6,6 +6,7 @@ import os.path as osp
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.registry import init_default_scope
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import (BackboneKeyMismatchError, extract_backbone)
@@ -90,6 +91,7 @@ def test_pretraining_work_dir_is_the_default():
 def exported_r50(tmp_path_factory):
     """backbone.pth as the pretraining hook writes it, from a freshly built
     oCLIP R50 (the SynthText recipe's model)."""
+    init_default_scope('mmocr')
     cfg = Config.fromfile(
         osp.join(REPO, 'configs/pretrain/oclip_r50_synthtext.py'))
     model = MODELS.build(cfg.model)
