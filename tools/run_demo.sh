@@ -4,6 +4,9 @@
 #   2. backbone export: work_dirs/demo/pretrain/backbone.pth, written by
 #      ExportBackboneHook, verified by a strict load into CLIPResNet
 #   3. the decoder's character attention on a synthetic image (PNG)
+#   4. finetune a DBNet from that backbone and its baseline twin (same trunk,
+#      random init) on synthetic detection data, evaluate both, write the
+#      benchmark table, CSV and chart (tools/benchmark.py)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -11,14 +14,14 @@ PY=${PY:-$ROOT/.venv/bin/python}
 OUT=${DEMO_WORK_DIR:-work_dirs/demo}
 start=$(date +%s)
 
-echo "== [1/3] oCLIP pretraining on synthetic scene text (about 2 minutes)"
+echo "== [1/4] oCLIP pretraining on synthetic scene text (about 2 minutes)"
 "$PY" tools/train.py configs/pretrain/oclip_demo_synthetic.py \
   --work-dir "$OUT/pretrain" "$@"
 
-echo "== [2/3] exported backbone: strict load into CLIPResNet"
+echo "== [2/4] exported backbone: strict load into CLIPResNet"
 "$PY" tools/export_backbone.py --verify-only "$OUT/pretrain/backbone.pth"
 
-echo "== [3/3] character attention of the pretrained decoder"
+echo "== [3/4] character attention of the pretrained decoder"
 ckpt=$(cat "$OUT/pretrain/last_checkpoint")
 img=data/synthetic/imgs/train/000003.png
 words=$("$PY" - "$img" <<'PYEOF'
@@ -31,8 +34,17 @@ PYEOF
 "$PY" tools/visualize_attention.py configs/pretrain/oclip_demo_synthetic.py \
   "$ckpt" "$img" --words $words --out "$OUT/attention.png"
 
+echo "== [4/4] finetune DBNet: oCLIP trunk vs the same trunk from scratch"
+"$PY" tools/benchmark.py \
+  configs/finetune/dbnet/dbnet_demo-oclip_synthetic.py \
+  configs/finetune/dbnet/dbnet_demo-scratch_synthetic.py \
+  --train --work-dir "$OUT/finetune" \
+  --cfg-options oclip_backbone="$OUT/pretrain/backbone.pth"
+
 echo
 echo "Done in $(( $(date +%s) - start )) s."
 echo "  checkpoints and logs: $OUT/pretrain/"
 echo "  backbone for finetuning: $OUT/pretrain/backbone.pth"
 echo "  attention figure: $OUT/attention.png"
+echo "  finetuned detectors: $OUT/finetune/dbnet_demo-{oclip,scratch}_synthetic/"
+echo "  benchmark table / CSV / chart: $OUT/finetune/benchmark.{md,csv,png}"

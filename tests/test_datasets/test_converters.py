@@ -1,10 +1,12 @@
 import json
 
+import cv2
 import numpy as np
 import pytest
 import scipy.io
 
-from oclip_mmocr.datasets.converters import (convert_lsvt_weak,
+from oclip_mmocr.datasets.converters import (convert_lsvt_full,
+                                             convert_lsvt_weak,
                                              convert_synthtext,
                                              write_dict_file)
 from oclip_mmocr.models import OCLIPDictionary
@@ -81,3 +83,81 @@ def test_lsvt_weak(tmp_path):
     path.write_text('{"gt_1": [{"points": []}]}')
     with pytest.raises(ValueError, match='without "transcription"'):
         convert_lsvt_weak(str(path))
+
+
+def _lsvt_full_fixture(tmp_path, n=5):
+    """train_full_labels.json in the released format, images split over the
+    two released folders."""
+    labels = {}
+    for i in range(n):
+        labels[f'gt_{i}'] = [
+            dict(transcription='中国银行', illegibility=False,
+                 points=[[10, 10], [60, 12], [60, 30], [10, 28]]),
+            dict(transcription='###', illegibility=True,
+                 points=[[70, 10], [90, 10], [90, 20], [70, 20]]),
+            # Curved text: more than four points.
+            dict(transcription='欢迎光临', illegibility=False,
+                 points=[[5, 40], [30, 35], [60, 35], [90, 40], [90, 55],
+                         [60, 50], [30, 50], [5, 55]]),
+        ]
+        folder = tmp_path / f'train_full_images_{i % 2}'
+        folder.mkdir(exist_ok=True)
+        cv2.imwrite(str(folder / f'gt_{i}.jpg'),
+                    np.full((60, 100 + i, 3), 128, np.uint8))
+    labels['gt_4'].append(
+        dict(transcription='x', illegibility=False, points=[[1, 1], [2, 2]]))
+    path = tmp_path / 'train_full_labels.json'
+    path.write_text(json.dumps(labels, ensure_ascii=False), encoding='utf-8')
+    return path
+
+
+def test_lsvt_full(tmp_path):
+    path = _lsvt_full_fixture(tmp_path)
+    train, test, counts = convert_lsvt_full(str(path), str(tmp_path),
+                                            val_size=2)
+    assert [d['img_path'] for d in train['data_list']] == [
+        'train_full_images_0/gt_0.jpg', 'train_full_images_1/gt_1.jpg',
+        'train_full_images_0/gt_2.jpg'
+    ]
+    assert [d['img_path'] for d in test['data_list']] == [
+        'train_full_images_1/gt_3.jpg', 'train_full_images_0/gt_4.jpg'
+    ]
+    first = train['data_list'][1]
+    assert (first['height'], first['width']) == (60, 101)
+    inst = first['instances']
+    assert [i['ignore'] for i in inst] == [False, True, False]
+    assert inst[0]['polygon'] == [10, 10, 60, 12, 60, 30, 10, 28]
+    assert inst[0]['bbox'] == [10, 10, 60, 30]
+    assert len(inst[2]['polygon']) == 16 and inst[2]['text'] == '欢迎光临'
+    # The 2-point instance is kept, as ignored: nothing silently lost.
+    assert test['data_list'][1]['instances'][-1]['ignore'] is True
+    assert counts == dict(images=5, instances=16, ignored=6, degenerate=1)
+    # MMOCR's own dataset reads the result.
+    from mmocr.datasets import OCRDataset
+    (tmp_path / 'textdet_train.json').write_text(
+        json.dumps(train, ensure_ascii=False), encoding='utf-8')
+    ds = OCRDataset(data_root=str(tmp_path), ann_file='textdet_train.json',
+                    pipeline=[])
+    assert len(ds) == 3 and len(ds[0]['instances']) == 3
+
+
+def test_lsvt_full_errors(tmp_path):
+    path = _lsvt_full_fixture(tmp_path)
+    (tmp_path / 'train_full_images_1' / 'gt_3.jpg').unlink()
+    with pytest.raises(FileNotFoundError, match='1 images .* gt_3'):
+        convert_lsvt_full(str(path), str(tmp_path), val_size=1)
+    bad = json.loads(path.read_text(encoding='utf-8'))
+    bad['gt_0'][0]['points'] = [[1, 2, 3]]
+    (tmp_path / 'bad.json').write_text(json.dumps(bad), encoding='utf-8')
+    (tmp_path / 'train_full_images_1' / 'gt_3.jpg').write_bytes(b'not a jpg')
+    with pytest.raises(ValueError, match=r"bad.json: 'gt_0' instance 0: "
+                       '"points" must be'):
+        convert_lsvt_full(str(tmp_path / 'bad.json'), str(tmp_path),
+                          val_size=1)
+    with pytest.raises(ValueError, match='gt_3.jpg: unreadable image'):
+        convert_lsvt_full(str(path), str(tmp_path), val_size=1)
+    (tmp_path / 'train_full_images_1' / 'gt_3.jpg').unlink()
+    cv2.imwrite(str(tmp_path / 'train_full_images_1' / 'gt_3.jpg'),
+                np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match='leaves no training image'):
+        convert_lsvt_full(str(path), str(tmp_path), val_size=5)

@@ -3,7 +3,9 @@ import sys
 
 import pytest
 import torch
+from mmengine.config import Config
 
+from mmocr.registry import MODELS
 from oclip_mmocr.utils import load_checkpoint_file
 from tests.conftest import REPO
 from tests.test_utils.test_official_checkpoint import read_tsv
@@ -41,3 +43,33 @@ def test_convert_released_layout_end_to_end(tmp_path):
         text=True)
     assert proc.returncode == 0, proc.stderr
     assert '0 missing, 0 unexpected' in proc.stdout
+
+    # ... and drops into a finetune config, as does a file in the layout of
+    # MMOCR's released resnet50-oclip-7ba0c533.pth (bytedance/oclip's
+    # tools/convert2mmocr.py: visual.* without attnpool, stem and
+    # downsample renamed, a bare dict).
+    stem = {'conv1': 'stem.0', 'bn1': 'stem.1', 'conv2': 'stem.3',
+            'bn2': 'stem.4', 'conv3': 'stem.6', 'bn3': 'stem.7'}
+    mmocr_layout = {}
+    for k, v in state.items():
+        if not k.startswith('module.visual.') or 'attnpool' in k:
+            continue
+        k = k[len('module.visual.'):]
+        head, _, rest = k.partition('.')
+        k = f'{stem[head]}.{rest}' if head in stem else k
+        k = k.replace('downsample.1', 'downsample.2').replace(
+            'downsample.0', 'downsample.1')
+        mmocr_layout[k] = v
+    mmocr_file = tmp_path / 'resnet50-oclip-7ba0c533.pth'
+    torch.save(mmocr_layout, mmocr_file)
+    cfg = Config.fromfile(
+        f'{REPO}/configs/finetune/dbnet/dbnet_r50-oclip_1200e_icdar2015.py')
+    for path in (out / 'backbone.pth', mmocr_file):
+        cfg.model.backbone.init_cfg.checkpoint = str(path)
+        model = MODELS.build(cfg.model)
+        model.init_weights()
+        torch.testing.assert_close(model.backbone.stem[0].weight,
+                                   state['module.visual.conv1.weight'])
+        torch.testing.assert_close(
+            model.backbone.layer3[0].downsample[2].running_var,
+            state['module.visual.layer3.0.downsample.1.running_var'])

@@ -1,0 +1,65 @@
+"""tools/benchmark.py end to end on the two demo twins (tiny runs): table,
+CSV and chart, with numbers equal to MMOCR's HmeanIOUMetric."""
+import csv
+import os.path as osp
+import pickle
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from mmocr.evaluation import HmeanIOUMetric
+from mmocr.registry import MODELS
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+CONFIGS = [
+    'configs/finetune/dbnet/dbnet_demo-oclip_synthetic.py',
+    'configs/finetune/dbnet/dbnet_demo-scratch_synthetic.py',
+]
+
+
+def test_benchmark_tool(tmp_path):
+    # A backbone file as the demo pretraining would export it.
+    trunk = MODELS.build(dict(type='CLIPResNet', depth=50, base_channels=16))
+    backbone = tmp_path / 'backbone.pth'
+    torch.save(trunk.state_dict(), backbone)
+    data = tmp_path / 'data'
+    opts = [f'oclip_backbone={backbone}', 'train_cfg.max_epochs=2']
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        opts += [f'{loader}.dataset.data_root={data}',
+                 f'{loader}.dataset.num_images=4',
+                 f'{loader}.num_workers=0',
+                 f'{loader}.persistent_workers=False']
+    work = tmp_path / 'bench'
+    proc = subprocess.run(
+        [sys.executable, 'tools/benchmark.py', *CONFIGS, '--train',
+         '--work-dir', str(work), '--fixed-thr', '0.3',
+         '--cfg-options', *opts],
+        cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for ext in ('md', 'csv', 'png'):
+        assert osp.getsize(work / f'benchmark.{ext}') > 0
+    md = (work / 'benchmark.md').read_text()
+    assert 'Best of thresholds' in md and 'threshold 0.30' in md
+    assert '| synthetic | DBNet | scratch |' in md
+    with open(work / 'benchmark.csv') as f:
+        rows = list(csv.DictReader(f))
+    assert [r['protocol'] for r in rows] == ['best', 'fixed']
+
+    best = rows[0]
+    for tag, config in (('oclip', CONFIGS[0]), ('baseline', CONFIGS[1])):
+        stem = osp.splitext(osp.basename(config))[0]
+        with open(work / stem / 'predictions.pkl', 'rb') as f:
+            samples = pickle.load(f)
+        assert len(samples) == 4
+        metric = HmeanIOUMetric()
+        metric.process([], samples)
+        ref = metric.compute_metrics(metric.results)
+        for k in ('precision', 'recall', 'hmean'):
+            assert float(best[f'{tag}_{k}']) == pytest.approx(ref[k])
+    assert float(best['delta_hmean']) == pytest.approx(
+        float(best['oclip_hmean']) - float(best['baseline_hmean']))
+    # The log says where everything is.
+    assert 'chart: ' in proc.stdout and 'benchmark.png' in proc.stdout
