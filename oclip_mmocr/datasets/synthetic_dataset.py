@@ -6,30 +6,28 @@ from .image_text_dataset import OCLIPDataset
 from .synthetic import generate_synthetic_split
 
 
-@DATASETS.register_module()
-class SyntheticOCLIPDataset(OCLIPDataset):
-    """:class:`OCLIPDataset` over the embedded synthetic data.
+class SyntheticSplitMixin:
+    """Generate a synthetic split into ``data_root`` the first time (seconds
+    for a few hundred small images), then read it like any MMOCR 1.x split.
 
-    The images are generated into ``data_root`` the first time (seconds for
-    a few hundred small images) and reused afterwards; see
-    :func:`generate_synthetic_split`. The files are ordinary MMOCR 1.x
-    annotation JSON and PNG images, so MMOCR's own datasets read them too.
+    See :func:`generate_synthetic_split`; the files are ordinary MMOCR
+    annotation JSON (polygons and words) and PNG images.
 
     Args:
         data_root (str): Where the split lives or is generated.
-        split (str): ``'train'`` or ``'test'`` (any name works).
+        split (str): Split name; ``textdet_<split>.json`` is read.
         num_images (int): Images in the split.
         img_size (tuple[int, int]): ``(h, w)`` of the images.
         seed (int): Generation seed; image ``i`` depends only on
             ``(seed, i)``.
         num_words (tuple[int, int]): Range of words per image.
-        **kwargs: See :class:`OCLIPDataset`.
+        **kwargs: For the dataset class this is mixed into.
     """
 
     def __init__(self,
                  data_root: str = 'data/synthetic',
                  split: str = 'train',
-                 num_images: int = 64,
+                 num_images: int = 256,
                  img_size: Tuple[int, int] = (256, 256),
                  seed: int = 0,
                  num_words: Tuple[int, int] = (1, 5),
@@ -38,3 +36,10 @@ class SyntheticOCLIPDataset(OCLIPDataset):
                                  tuple(img_size), seed, tuple(num_words))
         super().__init__(
             ann_file=f'textdet_{split}.json', data_root=data_root, **kwargs)
+
+
+@DATASETS.register_module()
+class SyntheticOCLIPDataset(SyntheticSplitMixin, OCLIPDataset):
+    """:class:`OCLIPDataset` over the embedded synthetic data (see
+    :class:`SyntheticSplitMixin` for the arguments). MMOCR's own datasets
+    read the same files, so detectors finetune on them too."""

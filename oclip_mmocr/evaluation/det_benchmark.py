@@ -235,12 +235,12 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
         ax.set_xticks(x)
         ax.set_xticklabels(
             [f"{r['detector']}\n{r['dataset']}" for r in sel], fontsize=7)
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, 1.15)
         ax.set_ylabel('hmean')
         ax.set_title('best of thresholds (MMOCR)' if protocol == 'best' else
                      f"fixed threshold {sel[0]['oclip_thr'] or 0:.2f}",
                      fontsize=9)
-        ax.legend(fontsize=7, loc='lower right')
+        ax.legend(fontsize=7, loc='upper left', ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -57,14 +57,14 @@ test_pipeline = [
 ]
 # The 'train' split is the demo pretraining's (same generator parameters,
 # same files); the 'test' split is generated with another seed.
+synthetic = dict(type='SyntheticTextDetDataset', data_root='data/synthetic')
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type='SyntheticTextDetDataset',
-        data_root='data/synthetic',
+        synthetic,
         split='train',
         num_images=256,
         seed=0,
@@ -76,8 +76,7 @@ val_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='SyntheticTextDetDataset',
-        data_root='data/synthetic',
+        synthetic,
         split='test',
         num_images=32,
         seed=1,

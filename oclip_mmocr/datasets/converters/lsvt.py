@@ -6,6 +6,20 @@ import os.path as osp
 from typing import Dict, List, Sequence, Tuple
 
 
+def _load_labels(label_file: str) -> Dict:
+    """LSVT label files map image names to lists of annotations."""
+    try:
+        with open(label_file, encoding='utf-8') as f:
+            labels = json.load(f)
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{label_file} is not valid JSON (line {e.lineno}: '
+                         f'{e.msg})') from None
+    if not isinstance(labels, dict):
+        raise ValueError(f'{label_file}: expected an object mapping image '
+                         'names to lists of annotations')
+    return labels
+
+
 def convert_lsvt_weak(label_file: str,
                       img_prefix: str = 'train_weak_images',
                       min_len: int = 1) -> Tuple[Dict, List[str]]:
@@ -22,15 +36,7 @@ def convert_lsvt_weak(label_file: str,
         ``text`` only) and the dictionary's characters in order of first
         appearance, which makes the id layout reproducible.
     """
-    try:
-        with open(label_file, encoding='utf-8') as f:
-            labels = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{label_file} is not valid JSON (line {e.lineno}: '
-                         f'{e.msg})') from None
-    if not isinstance(labels, dict):
-        raise ValueError(f'{label_file}: expected an object mapping image '
-                         'names to lists of transcriptions')
+    labels = _load_labels(label_file)
     chars: Dict[str, None] = {}
     data_list = []
     for key, anns in labels.items():
@@ -92,15 +98,7 @@ def convert_lsvt_full(label_file: str,
         tuple(dict, dict, dict): train and test annotations, and counts.
     """
     from PIL import Image
-    try:
-        with open(label_file, encoding='utf-8') as f:
-            labels = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{label_file} is not valid JSON (line {e.lineno}: '
-                         f'{e.msg})') from None
-    if not isinstance(labels, dict):
-        raise ValueError(f'{label_file}: expected an object mapping image '
-                         'names to lists of instances')
+    labels = _load_labels(label_file)
     counts = dict(images=0, instances=0, ignored=0, degenerate=0)
     data_list, missing = [], []
     for key in sorted(labels, key=_natural_key):

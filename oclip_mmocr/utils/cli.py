@@ -1,0 +1,42 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""What tools/train.py and tools/test.py share: the MMEngine-style command
+line (``--work-dir``, ``--cfg-options``, ``--launcher``) and turning it into
+a config."""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+
+def add_runner_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--work-dir', help='where logs and checkpoints go')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. train_cfg.max_epochs=2')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_runner_config(config: str, args: argparse.Namespace) -> Config:
+    """The config with ``--cfg-options`` merged, the launcher set and the
+    work dir ``--work-dir``, else the config's, else
+    ``work_dirs/<config name>`` (MMOCR's convention)."""
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    cfg = Config.fromfile(config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(config))[0])
+    return cfg
