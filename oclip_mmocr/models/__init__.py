@@ -5,6 +5,7 @@ from .decoders import *  # noqa: F401,F403
 from .encoders import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .oclip import OCLIP
+from .textdet import *  # noqa: F401,F403
 from .weight_init import StrictPretrainedInit
 
 __all__ = ['OCLIP', 'OCLIPDictionary', 'StrictPretrainedInit']

@@ -13,7 +13,7 @@ from oclip_mmocr.utils import (BackboneKeyMismatchError, extract_backbone)
 from tests.conftest import REPO
 from tests.finetune_helpers import top_level_configs
 
-DETECTORS = ('dbnet', 'psenet', 'fcenet')
+DETECTORS = ('dbnet', 'psenet', 'fcenet', 'textbpn')
 DATASETS = ('icdar2015', 'ctw1500', 'totaltext')
 OCLIP = top_level_configs('*-oclip_*')
 TWINS = top_level_configs('*-imagenet_*') + top_level_configs('*-scratch_*')
@@ -28,19 +28,20 @@ def twin_of(path: str) -> str:
     raise AssertionError(f'{path} has no baseline twin')
 
 
-def test_nine_pairs_on_three_datasets():
+def test_every_detector_on_three_datasets():
     names = [osp.basename(p) for p in OCLIP_R50]
     for det in DETECTORS:
         for ds in DATASETS:
             assert sum(n.startswith(det) and n.endswith(f'_{ds}.py')
                        for n in names) == 1, (det, ds)
     main = [p for p in OCLIP_R50 if 'lsvt' not in p]
-    assert len(main) == 9
-    assert len({twin_of(p) for p in main}) == 9
+    assert len(main) == 12  # 4 detectors x 3 datasets
+    assert len({twin_of(p) for p in main}) == 12
     # ICDAR19-LSVT: DBNet and PSENet, as in the paper's first table.
     assert sorted(osp.basename(p).split('_')[0] for p in OCLIP_R50
                   if 'lsvt' in p) == ['dbnet', 'psenet']
-    assert len(OCLIP) == len(TWINS) == 12
+    # 12 pairs above + 2 LSVT pairs + the demo pair.
+    assert len(OCLIP) == len(TWINS) == 15
 
 
 def _without_trunk(cfg: Config) -> dict:

@@ -21,6 +21,7 @@ CONFIGS = [
     'dbnet/dbnet_r50-oclip_1200e_icdar2015.py',
     'psenet/psenet_r50-oclip_fpnf_600e_icdar2015.py',
     'fcenet/fcenet_r50-oclip_fpn_1500e_icdar2015.py',
+    'textbpn/textbpn_r50-oclip_660e_icdar2015.py',
 ]
 
 pytestmark = [

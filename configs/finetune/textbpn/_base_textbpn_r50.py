@@ -1,0 +1,95 @@
+# TextBPN R50: the paper's recipe (TextBPN, ICCV 2021; the released code's
+# settings where the paper is silent): 640x640 training crops, Adam lr 1e-4
+# decayed x0.9 every 100 epochs, 660 epochs, batch 12, predictions at
+# stride 1, test images resized to fit 1024x640. The trunk comes from
+# ../_base_/trunks.py in the top-level twins.
+_base_ = [
+    'mmocr::textdet/_base_/default_runtime.py',
+    '../_base_/trunks.py',
+]
+# Input pixels per predicted pixel: 1 as in the paper; 4 (TextBPN++) is 16x
+# cheaper: --cfg-options stride=4 model.neck.out_stride=4 model.det_head.stride=4
+stride = 1
+model = dict(
+    type='TextBPN',
+    backbone=None,  # set by the twin
+    neck=dict(
+        type='BPNUpsampleNeck',
+        in_channels=(256, 512, 1024, 2048),
+        channels=(256, 128, 64, 32),
+        out_stride=stride),
+    det_head=dict(
+        type='TextBPNHead',
+        in_channels=32,
+        stride=stride,
+        num_points=20,
+        deformation=dict(type='AdaptiveBoundaryDeformation', num_iters=3),
+        module_loss=dict(type='TextBPNModuleLoss'),
+        postprocessor=dict(
+            type='TextBPNPostprocessor', dist_thr=0.3, cls_thr=0.8)),
+    data_preprocessor=dict(
+        type='TextDetDataPreprocessor',
+        bgr_to_rgb=True,
+        pad_size_divisor=32))
+
+train_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(
+        type='LoadOCRAnnotations',
+        with_polygon=True,
+        with_bbox=True,
+        with_label=True),
+    dict(type='FixInvalidPolygon'),
+    dict(
+        type='TorchVisionWrapper',
+        op='ColorJitter',
+        brightness=32.0 / 255,
+        saturation=0.5),
+    dict(type='ShortScaleAspectJitter', short_size=640, scale_divisor=32),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='RandomRotate', max_angle=30),
+    dict(type='TextDetRandomCrop', target_size=(640, 640)),
+    dict(type='Pad', size=(640, 640)),
+    dict(
+        type='PackTextDetInputs',
+        meta_keys=('img_path', 'ori_shape', 'img_shape'))
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(type='Resize', scale=(1024, 640), keep_ratio=True),
+    dict(
+        type='LoadOCRAnnotations',
+        with_polygon=True,
+        with_bbox=True,
+        with_label=True),
+    dict(type='FixInvalidPolygon'),
+    dict(
+        type='PackTextDetInputs',
+        meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
+]
+train_dataloader = dict(
+    batch_size=12,
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = val_dataloader
+
+max_epochs = 660
+optim_wrapper = dict(
+    type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-4))
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=20)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [
+    dict(type='StepLR', step_size=100, gamma=0.9, end=max_epochs)
+]
+default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=3))
+auto_scale_lr = dict(base_batch_size=12)
+# No proposal in an image -> the deformation gets no gradient that step.
+find_unused_parameters = True

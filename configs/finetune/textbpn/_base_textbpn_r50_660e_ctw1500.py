@@ -1,0 +1,11 @@
+# TextBPN on CTW1500: the paper's recipe and test size (1024x640),
+# text-region threshold 0.8 as released for CTW1500.
+_base_ = [
+    '_base_textbpn_r50.py',
+    'mmocr::textdet/_base_/datasets/ctw1500.py',
+]
+_base_.ctw1500_textdet_train.pipeline = _base_.train_pipeline
+_base_.ctw1500_textdet_test.pipeline = _base_.test_pipeline
+train_dataloader = dict(dataset=_base_.ctw1500_textdet_train)
+val_dataloader = dict(dataset=_base_.ctw1500_textdet_test)
+test_dataloader = val_dataloader
