@@ -39,10 +39,16 @@ def sample_node_features(feats: torch.Tensor, polys: torch.Tensor,
     h, w = feats.shape[-2:]
     grid = torch.stack([(polys[..., 0] + 0.5) / w * 2 - 1,
                         (polys[..., 1] + 0.5) / h * 2 - 1], -1)
-    # (M, C, 1, P): each polygon samples its own image's map.
-    out = F.grid_sample(
-        feats[inds], grid[:, None], mode='bilinear', align_corners=False)
-    return out[:, :, 0]
+    out = grid.new_empty(polys.shape[0], feats.shape[1], polys.shape[1])
+    # One grid_sample per image over all its rings: indexing feats by ring
+    # would copy the whole (C, H, W) map once per ring.
+    for b in inds.unique().tolist():
+        sel = inds == b
+        sampled = F.grid_sample(
+            feats[b:b + 1], grid[sel][None], mode='bilinear',
+            align_corners=False)  # (1, C, M_b, P)
+        out[sel] = sampled[0].transpose(0, 1)
+    return out
 
 
 class RingGraphConv(nn.Module):

@@ -1,0 +1,116 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""Inference images/s of finetune configs at their test scale, in one run.
+
+Each config's own test pipeline (resize to its test scale, packing) and
+``model.test_step`` (data preprocessor, trunk, neck, head, post-processing)
+run on the same synthetic 720x1280 images, the configs interleaved image by
+image; the median time per image is reported, with the ratio to the first
+config. Weights are random: the figures are about compute, and a random
+TextBPN proposes no text, so its boundary deformation is timed separately
+on ``--rings`` proposals per image (add it to TextBPN's time).
+
+    python benchmarks/bench_textdet_inference.py            # CPU, defaults
+    python benchmarks/bench_textdet_inference.py --device cuda
+"""
+import argparse
+import statistics
+import tempfile
+import time
+
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+
+import oclip_mmocr  # noqa: F401
+from mmocr.registry import DATASETS, MODELS
+from oclip_mmocr.datasets.synthetic import generate_synthetic_split
+from common import describe_machine, sync  # noqa: I100
+
+DEFAULT = [
+    'configs/finetune/dbnet/dbnet_r50-oclip_1200e_ctw1500.py',
+    'configs/finetune/textbpn/textbpn_r50-oclip_660e_ctw1500.py',
+    'configs/finetune/textbpn/textbpn_r50-oclip_660e_ctw1500.py:stride4',
+]
+
+
+def build(spec: str, device: str):
+    path, _, variant = spec.partition(':')
+    cfg = Config.fromfile(path)
+    cfg.model.backbone.init_cfg = None
+    if variant == 'stride4':
+        cfg.model.neck.out_stride = 4
+        cfg.model.det_head.stride = 4
+    model = MODELS.build(cfg.model).to(device).eval()
+    return cfg, model
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('configs', nargs='*', default=DEFAULT,
+                        help='CONFIG or CONFIG:stride4 (TextBPN at stride 4)')
+    parser.add_argument('--num', type=int, default=5, help='timed images')
+    parser.add_argument('--rings', type=int, default=20)
+    parser.add_argument('--device', default='cpu')
+    args = parser.parse_args()
+    init_default_scope('mmocr')
+    root = tempfile.mkdtemp()
+    generate_synthetic_split(root, 'test', num_images=args.num + 1,
+                             img_size=(720, 1280), seed=5)
+    runs = []
+    for spec in args.configs:
+        cfg, model = build(spec, args.device)
+        ds = DATASETS.build(
+            dict(type='OCRDataset', data_root=root,
+                 ann_file='textdet_test.json', test_mode=True,
+                 pipeline=cfg.test_dataloader.dataset.pipeline))
+        runs.append(dict(spec=spec, model=model, ds=ds, times=[],
+                         shape=None))
+    with torch.no_grad():
+        for i in range(args.num + 1):  # image 0 warms up
+            for r in runs:
+                batch = pseudo_collate([r['ds'][i]])
+                sync(args.device)
+                t = time.perf_counter()
+                r['model'].test_step(batch)
+                sync(args.device)
+                if i:
+                    r['times'].append(time.perf_counter() - t)
+                r['shape'] = tuple(batch['inputs'][0].shape[-2:])
+        # The deformation of TextBPN, on node maps of its test size.
+        deform = {}
+        for r in runs:
+            head = r['model'].det_head
+            if not hasattr(head, 'deformation'):
+                continue
+            h, w = (s // head.stride for s in r['shape'])
+            nodes = torch.rand(1, 36, h, w, device=args.device)
+            rings = torch.rand(args.rings, 20, 2, device=args.device) * min(
+                h, w)
+            inds = torch.zeros(args.rings, dtype=torch.long,
+                               device=args.device)
+            ts = []
+            for _ in range(args.num + 1):
+                sync(args.device)
+                t = time.perf_counter()
+                head.deformation(nodes, rings, inds)
+                sync(args.device)
+                ts.append(time.perf_counter() - t)
+            deform[r['spec']] = statistics.median(ts[1:])
+    print(f'{describe_machine(args.device)}; synthetic 720x1280 images, '
+          f'median of {args.num}')
+    print('| config | input (HxW) | images/s | vs first | deformation, '
+          f'{args.rings} rings (ms) |')
+    print('| --- | --- | --- | --- | --- |')
+    base = None
+    for r in runs:
+        ips = 1 / statistics.median(r['times'])
+        base = base or ips
+        d = deform.get(r['spec'])
+        print(f"| {r['spec'].split('/')[-1]} | {r['shape'][0]}x"
+              f"{r['shape'][1]} | {ips:.3f} | {ips / base:.2f}x | "
+              f"{'-' if d is None else f'{d * 1e3:.1f}'} |")
+
+
+if __name__ == '__main__':
+    main()
