@@ -19,6 +19,7 @@ test-fast: install
 bench: install
 	@$(PY) benchmarks/bench_pretrain_step.py
 	@$(PY) benchmarks/bench_data_pipeline.py
+	@$(PY) benchmarks/bench_textdet_inference.py
 
 clean-demo:
 	rm -rf work_dirs/demo data/synthetic
