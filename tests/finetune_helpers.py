@@ -61,3 +61,33 @@ def small_loaders(cfg, data_root: str, train_ann: str, test_ann: str,
     cfg.train_dataloader.dataset.indices = num_train
     cfg.train_dataloader.dataset.filter_cfg = dict(
         filter_empty_gt=True, min_size=8)
+
+
+def overfit_loaders(cfg, data_root: str, train_pipeline: list,
+                    test_pipeline: list, batch_size: int) -> None:
+    """Train and test on the same images (``textdet_train.json`` of
+    ``data_root``), in-process, one batch per epoch."""
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg[name]
+        loader.num_workers = 0
+        loader.persistent_workers = False
+        training = name == 'train_dataloader'
+        loader.dataset = dict(
+            type='OCRDataset',
+            data_root=data_root,
+            ann_file='textdet_train.json',
+            test_mode=not training,
+            pipeline=train_pipeline if training else test_pipeline)
+    cfg.train_dataloader.batch_size = batch_size
+
+
+def short_schedule(cfg, epochs: int, work_dir: str) -> None:
+    """``epochs`` epochs, one evaluation and one checkpoint at the end,
+    polynomial decay, fixed seed."""
+    cfg.train_cfg.max_epochs = epochs
+    cfg.train_cfg.val_interval = epochs
+    cfg.param_scheduler = [dict(type='PolyLR', power=0.9, end=epochs)]
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        interval=epochs)
+    cfg.randomness = dict(seed=0)
+    cfg.work_dir = work_dir

@@ -9,6 +9,7 @@ from mmengine.runner import Runner
 from oclip_mmocr.datasets.synthetic import generate_synthetic_split
 
 from tests.conftest import REPO
+from tests.finetune_helpers import overfit_loaders, short_schedule
 
 pytestmark = pytest.mark.slow
 
@@ -25,23 +26,10 @@ def test_dbnet_overfits_synthetic_images(tmp_path):
     cfg = Config.fromfile(
         osp.join(REPO, 'configs/finetune/dbnet/'
                  'dbnet_demo-scratch_synthetic.py'))
-    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        loader = cfg[name]
-        loader.num_workers = 0
-        loader.persistent_workers = False
-        # The same 4 images for training and testing.
-        loader.dataset = dict(
-            type='OCRDataset',
-            data_root=root,
-            ann_file='textdet_train.json',
-            test_mode=name != 'train_dataloader',
-            pipeline=loader.dataset.pipeline)
-    cfg.train_dataloader.batch_size = 4
-    cfg.train_cfg.max_epochs = cfg.max_epochs = EPOCHS
-    cfg.train_cfg.val_interval = EPOCHS
-    cfg.param_scheduler = [dict(type='PolyLR', power=0.9, end=EPOCHS)]
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=EPOCHS)
-    cfg.work_dir = str(tmp_path)
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    test_pipeline = cfg.val_dataloader.dataset.pipeline
+    overfit_loaders(cfg, root, pipeline, test_pipeline, batch_size=4)
+    short_schedule(cfg, EPOCHS, str(tmp_path))
     runner = Runner.from_cfg(cfg)
     runner.train()
     losses = runner.message_hub.get_scalar('train/loss').data[0]

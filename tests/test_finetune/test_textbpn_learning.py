@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 
 from oclip_mmocr.datasets.synthetic import generate_synthetic_split
 from tests.conftest import REPO
+from tests.finetune_helpers import overfit_loaders, short_schedule
 
 pytestmark = pytest.mark.slow
 EPOCHS = 300  # one batch of 4 images per epoch
@@ -27,33 +28,15 @@ def test_textbpn_overfits_synthetic_images(tmp_path):
         out_stride=4)
     cfg.model.det_head.stride = 4
     load = cfg.train_pipeline[:2]
-    pipelines = dict(
-        train_dataloader=load + [cfg.train_pipeline[-1]],
-        # Resize to the same size: sets the scale factor evaluation needs.
-        val_dataloader=load + [
-            dict(type='Resize', scale=(256, 256), keep_ratio=True),
-            cfg.test_pipeline[-1]
-        ])
-    pipelines['test_dataloader'] = pipelines['val_dataloader']
-    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        loader = cfg[name]
-        loader.num_workers = 0
-        loader.persistent_workers = False
-        # The same 4 images, unaugmented, for training and testing.
-        loader.dataset = dict(
-            type='OCRDataset',
-            data_root=root,
-            ann_file='textdet_train.json',
-            test_mode=name != 'train_dataloader',
-            pipeline=pipelines[name])
-    cfg.train_dataloader.batch_size = 4
-    cfg.train_cfg.max_epochs = EPOCHS
-    cfg.train_cfg.val_interval = EPOCHS
+    # Unaugmented; resizing to the same size sets the scale factor that
+    # evaluation needs.
+    overfit_loaders(
+        cfg, root, load + [cfg.train_pipeline[-1]],
+        load + [dict(type='Resize', scale=(256, 256), keep_ratio=True),
+                cfg.test_pipeline[-1]],
+        batch_size=4)
     cfg.optim_wrapper.optimizer.lr = 1e-3
-    cfg.param_scheduler = [dict(type='PolyLR', power=0.9, end=EPOCHS)]
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=EPOCHS)
-    cfg.randomness = dict(seed=0)
-    cfg.work_dir = str(tmp_path)
+    short_schedule(cfg, EPOCHS, str(tmp_path))
     runner = Runner.from_cfg(cfg)
     runner.train()
     hub = runner.message_hub
