@@ -6,6 +6,7 @@ from .encoders import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .oclip import OCLIP
 from .textdet import *  # noqa: F401,F403
+from .textspot import *  # noqa: F401,F403
 from .weight_init import StrictPretrainedInit
 
 __all__ = ['OCLIP', 'OCLIPDictionary', 'StrictPretrainedInit']

@@ -1,0 +1,241 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from mmengine.structures import InstanceData, LabelData
+
+from mmocr.registry import MODELS
+from mmocr.structures import TextRecogDataSample, TextSpottingDataSample
+from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
+from .roi_masking import masked_roi_features, polygon_boxes, \
+    polygon_roi_masks
+
+
+@MODELS.register_module()
+class MTSSpotter(BaseModel):
+    """A Mask-TextSpotter-v3-style end-to-end spotter (re-implemented from
+    the paper; character segmentation is not used, see the README).
+
+    Trunk + FPN -> :class:`SegmentationProposalNetwork` (fused 1/4 features,
+    text probability map, polygon proposals) -> hard RoI masking
+    (:func:`masked_roi_features`) -> three RoI heads on the masked
+    features: :class:`TextScoreHead` (text vs background), an instance mask
+    head (:class:`TextMaskHead`, whose contour is the output polygon) and an
+    attention recogniser (MMOCR's SAR encoder and decoder with MMOCR's
+    ``Dictionary``).
+
+    Training proposals are the ground-truth polygons plus the SPN's own
+    (detached), a proposal being positive when its IoU with a ground truth
+    reaches ``pos_iou``; positives supervise the mask head and, when their
+    transcription is usable, the recogniser.
+
+    Args:
+        backbone, neck, spn, score_head, mask_head (dict): Module configs.
+        rec_encoder, rec_decoder (dict): MMOCR recognition encoder/decoder
+            configs (the decoder holds the dictionary and the CE loss).
+        det_roi_size (tuple): RoI grid of the score and mask heads.
+        rec_roi_size (tuple): RoI grid of the recogniser (h, w).
+        max_train_proposals (int): SPN proposals used per image in training.
+        pos_iou (float): IoU making a proposal positive.
+        mask_thr (float): Instance mask binarisation at inference.
+    """
+
+    def __init__(self,
+                 backbone: Dict,
+                 neck: Dict,
+                 spn: Dict,
+                 score_head: Dict,
+                 mask_head: Dict,
+                 rec_encoder: Dict,
+                 rec_decoder: Dict,
+                 data_preprocessor: Optional[Dict] = None,
+                 det_roi_size: Tuple[int, int] = (16, 16),
+                 rec_roi_size: Tuple[int, int] = (8, 32),
+                 max_train_proposals: int = 32,
+                 pos_iou: float = 0.5,
+                 mask_thr: float = 0.5,
+                 init_cfg=None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck)
+        self.spn = MODELS.build(spn)
+        self.score_head = MODELS.build(score_head)
+        self.mask_head = MODELS.build(mask_head)
+        self.rec_encoder = MODELS.build(rec_encoder)
+        self.rec_decoder = MODELS.build(rec_decoder)
+        self.det_roi_size = tuple(det_roi_size)
+        self.rec_roi_size = tuple(rec_roi_size)
+        self.max_train_proposals = max_train_proposals
+        self.pos_iou = pos_iou
+        self.mask_thr = mask_thr
+
+    @property
+    def dictionary(self):
+        return self.rec_decoder.dictionary
+
+    def extract_feat(self, inputs: torch.Tensor
+                     ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(N, 3, H, W)`` -> fused features ``(N, C, H/4, W/4)`` and text
+        probability ``(N, 1, H/4, W/4)``."""
+        return self.spn(self.neck(self.backbone(inputs)))
+
+    def forward(self, inputs: torch.Tensor, data_samples=None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        return self.extract_feat(inputs)
+
+    # ---------------------------------------------------------- training
+    def usable_text(self, text: str) -> bool:
+        """Recognition targets: non-empty, not ``###``, and every character
+        known to the dictionary unless it maps unknowns to ``<UKN>``."""
+        if not text or text == '###':
+            return False
+        d = self.dictionary
+        return d.unknown_idx is not None or all(c in d.dict for c in text)
+
+    def _train_rois(self, data_samples: Sequence, spn_props: List
+                    ) -> Tuple[List, List, List, List]:
+        polys, inds, labels, targets = [], [], [], []
+        for b, (ds, (props, _)) in enumerate(zip(data_samples, spn_props)):
+            inst = ds.gt_instances
+            ignored = inst.ignored.cpu().numpy() if torch.is_tensor(
+                inst.ignored) else np.asarray(inst.ignored)
+            texts = list(inst.get('texts', [''] * len(inst.polygons)))
+            care = [(np.asarray(p, np.float32), t)
+                    for p, t, ign in zip(inst.polygons, texts, ignored)
+                    if not ign and len(p) >= 6 and t != '###'
+                    and cv2.contourArea(
+                        np.asarray(p, np.float32).reshape(-1, 2)) >= 1]
+            for p, t in care:  # ground truth as proposals
+                polys.append(p)
+                inds.append(b)
+                labels.append(1)
+                targets.append((p, t))
+            if not props:
+                continue
+            shapes = polys2shapely([c[0] for c in care])
+            for prop in props[:self.max_train_proposals]:
+                ious = [poly_iou(polys2shapely([prop])[0], s) for s in shapes]
+                best = int(np.argmax(ious)) if ious else -1
+                pos = best >= 0 and ious[best] >= self.pos_iou
+                polys.append(prop)
+                inds.append(b)
+                labels.append(int(pos))
+                targets.append(care[best] if pos else None)
+        return polys, inds, labels, targets
+
+    def loss(self, inputs: torch.Tensor, data_samples: Sequence) -> Dict:
+        feats, prob = self.extract_feat(inputs)
+        losses = dict(loss_spn=self.spn.loss(prob, data_samples))
+        polys, inds, labels, targets = self._train_rois(
+            data_samples, self.spn.proposals(prob))
+        zero = feats.sum() * 0
+        if not polys:
+            # No text and no proposal: keep every head in the graph.
+            for k in ('loss_score', 'loss_mask', 'loss_rec'):
+                losses[k] = zero + sum(
+                    p.sum() * 0 for p in self.parameters())
+            return losses
+        det = masked_roi_features(feats, polys, inds, self.det_roi_size,
+                                  self.spn.stride)
+        y = torch.tensor(labels, dtype=torch.float32, device=feats.device)
+        losses['loss_score'] = F.binary_cross_entropy_with_logits(
+            self.score_head(det), y)
+        pos = [i for i, lab in enumerate(labels) if lab]
+        if pos:
+            boxes = polygon_boxes([polys[i] for i in pos])
+            mask_size = tuple(2 * s for s in self.det_roi_size)
+            gt_masks = torch.from_numpy(
+                polygon_roi_masks([targets[i][0] for i in pos], boxes,
+                                  mask_size)).to(feats)
+            losses['loss_mask'] = F.binary_cross_entropy_with_logits(
+                self.mask_head(det[pos]), gt_masks)
+        else:
+            losses['loss_mask'] = zero + self.mask_head(det[:1]).sum() * 0
+        rec = [i for i in pos if self.usable_text(targets[i][1])]
+        if rec:
+            feat = masked_roi_features(feats, [polys[i] for i in rec],
+                                       [inds[i] for i in rec],
+                                       self.rec_roi_size, self.spn.stride)
+            samples = []
+            for i in rec:
+                s = TextRecogDataSample()
+                s.gt_text = LabelData(item=targets[i][1])
+                samples.append(s)
+            out_enc = self.rec_encoder(feat, samples)
+            losses['loss_rec'] = self.rec_decoder.loss(
+                feat, out_enc, samples)['loss_ce']
+        else:
+            losses['loss_rec'] = zero + sum(
+                p.sum() * 0 for p in self.rec_decoder.parameters())
+        return losses
+
+    # --------------------------------------------------------- inference
+    def _mask_polygon(self, logits: np.ndarray, box: np.ndarray,
+                      fallback: np.ndarray) -> np.ndarray:
+        mask = (logits > 0).astype(np.uint8) if self.mask_thr == 0.5 else (
+            1 / (1 + np.exp(-logits)) > self.mask_thr).astype(np.uint8)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL,
+                                       cv2.CHAIN_APPROX_SIMPLE)
+        contours = [c for c in contours if len(c) >= 3]
+        if not contours:
+            return fallback
+        c = max(contours, key=cv2.contourArea).reshape(-1, 2) + 0.5
+        h, w = mask.shape
+        x1, y1, x2, y2 = box
+        pts = np.stack([x1 + c[:, 0] * (x2 - x1) / w,
+                        y1 + c[:, 1] * (y2 - y1) / h], 1)
+        return pts.reshape(-1).astype(np.float32)
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: Sequence) -> List[TextSpottingDataSample]:
+        feats, prob = self.extract_feat(inputs)
+        props = self.spn.proposals(prob)
+        polys = [p for ps, _ in props for p in ps]
+        inds = [b for b, (ps, _) in enumerate(props) for _ in ps]
+        results = []
+        if polys:
+            det = masked_roi_features(feats, polys, inds, self.det_roi_size,
+                                      self.spn.stride)
+            scores = self.score_head(det).sigmoid().detach().cpu().numpy()
+            masks = self.mask_head(det).detach().cpu().numpy()
+            boxes = polygon_boxes(polys)
+            out_polys = [
+                self._mask_polygon(m, bx, p)
+                for m, bx, p in zip(masks, boxes, polys)
+            ]
+            feat = masked_roi_features(feats, polys, inds, self.rec_roi_size,
+                                       self.spn.stride)
+            samples = [TextRecogDataSample() for _ in polys]
+            out_enc = self.rec_encoder(feat, samples)
+            rec = self.rec_decoder.predict(feat, out_enc, samples)
+            texts = [r.pred_text.item for r in rec]
+            text_scores = [float(np.mean(r.pred_text.score))
+                           if len(r.pred_text.item) else 0. for r in rec]
+        inds_np = np.asarray(inds)
+        for b, ds in enumerate(data_samples):
+            out = TextSpottingDataSample(metainfo=ds.metainfo)
+            if 'gt_instances' in ds:
+                out.gt_instances = ds.gt_instances
+            keep = np.nonzero(inds_np == b)[0] if polys else []
+            kept = [out_polys[i] for i in keep]
+            if kept and ds.metainfo.get('scale_factor') is not None:
+                kept = rescale_polygons(kept, np.asarray(ds.scale_factor),
+                                        mode='div')
+            out.pred_instances = InstanceData(
+                polygons=list(kept),
+                scores=torch.as_tensor(
+                    [float(scores[i]) for i in keep], dtype=torch.float32),
+                texts=[texts[i] for i in keep],
+                text_scores=torch.as_tensor(
+                    [text_scores[i] for i in keep], dtype=torch.float32))
+            results.append(out)
+        return results
