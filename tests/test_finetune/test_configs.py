@@ -34,14 +34,19 @@ def test_every_detector_on_three_datasets():
         for ds in DATASETS:
             assert sum(n.startswith(det) and n.endswith(f'_{ds}.py')
                        for n in names) == 1, (det, ds)
-    main = [p for p in OCLIP_R50 if 'lsvt' not in p]
+    main = [p for p in OCLIP_R50
+            if 'lsvt' not in p and '/mts/' not in p]
     assert len(main) == 12  # 4 detectors x 3 datasets
     assert len({twin_of(p) for p in main}) == 12
     # ICDAR19-LSVT: DBNet and PSENet, as in the paper's first table.
     assert sorted(osp.basename(p).split('_')[0] for p in OCLIP_R50
                   if 'lsvt' in p) == ['dbnet', 'psenet']
-    # 12 pairs above + 2 LSVT pairs + the demo pair.
-    assert len(OCLIP) == len(TWINS) == 15
+    # The spotter on ICDAR2015 and Total-Text.
+    assert sorted(osp.basename(p) for p in OCLIP_R50 if '/mts/' in p) == [
+        'mts_r50-oclip_300e_icdar2015.py', 'mts_r50-oclip_300e_totaltext.py'
+    ]
+    # 12 + 2 LSVT + 2 spotter pairs + the demo pair.
+    assert len(OCLIP) == len(TWINS) == 17
 
 
 def _without_trunk(cfg: Config) -> dict:
