@@ -1,0 +1,129 @@
+"""MTS-style spotter: hard RoI masking, SPN proposals, bad input."""
+import numpy as np
+import pytest
+import torch
+from mmcv.ops import roi_align
+from mmengine.structures import InstanceData
+
+from mmocr.registry import MODELS
+from mmocr.structures import TextDetDataSample
+from mmocr.utils import poly_iou, polys2shapely
+from oclip_mmocr.models.textspot import (SegmentationProposalNetwork,
+                                         masked_roi_features,
+                                         polygon_roi_masks)
+from tests.conftest import REPO
+
+C = 32
+
+
+def tiny_spotter(with_unknown=True):
+    dictionary = dict(
+        type='Dictionary',
+        dict_file=f'{REPO}/dicts/english_digits_symbols.txt',
+        with_start=True, with_end=True, same_start_end=True,
+        with_padding=True, with_unknown=with_unknown)
+    return MODELS.build(
+        dict(
+            type='MTSSpotter',
+            backbone=dict(type='CLIPResNet', depth=50, base_channels=8,
+                          norm_eval=False),
+            neck=dict(type='mmdet.FPN', in_channels=[32, 64, 128, 256],
+                      out_channels=C, num_outs=4),
+            spn=dict(type='SegmentationProposalNetwork', in_channels=C,
+                     channels=C),
+            score_head=dict(type='TextScoreHead', in_channels=C, channels=C),
+            mask_head=dict(type='TextMaskHead', in_channels=C, channels=C),
+            rec_encoder=dict(type='SAREncoder', in_channels=C, d_model=C,
+                             d_enc=C),
+            rec_decoder=dict(
+                type='ParallelSARDecoder', in_channels=C, d_model=C, d_enc=C,
+                d_k=16, max_seq_len=12, dictionary=dictionary,
+                module_loss=dict(type='CEModuleLoss', ignore_first_char=True,
+                                 reduction='mean'),
+                postprocessor=dict(type='AttentionPostprocessor')),
+            data_preprocessor=dict(
+                type='TextDetDataPreprocessor', mean=[127.5] * 3,
+                std=[127.5] * 3, pad_size_divisor=32)))
+
+
+def sample(polygons, texts, ignored=None, size=(128, 128)):
+    s = TextDetDataSample(metainfo=dict(
+        img_shape=size, ori_shape=size, pad_shape=size,
+        scale_factor=(1., 1.)))
+    s.gt_instances = InstanceData(
+        polygons=[np.asarray(p, np.float32) for p in polygons],
+        texts=list(texts),
+        ignored=torch.tensor(ignored or [False] * len(polygons),
+                             dtype=torch.bool))
+    return s
+
+
+def test_roi_masking_zeroes_outside_the_polygon():
+    # Feature value = 1000 * channel + 10 * y + x: every cell is traceable.
+    h, w = 16, 24
+    ys, xs = torch.meshgrid(torch.arange(h), torch.arange(w), indexing='ij')
+    feats = torch.stack([10. * ys + xs, 1000 + 10. * ys + xs])[None]
+    # A triangle inside the box (4, 2)-(20, 14), stride 1, RoI grid = box
+    # cells, so each RoI cell is exactly one feature pixel.
+    tri = np.array([4, 2, 20, 2, 4, 14], np.float32)
+    out = masked_roi_features(feats, [tri], [0], (12, 16), stride=1)
+    assert out.shape == (1, 2, 12, 16)
+    mask = polygon_roi_masks([tri], np.array([[4, 2, 20, 14]], np.float32),
+                             (12, 16))[0]
+    # Inside: the RoIAlign value, untouched; outside: exactly zero.
+    ref = roi_align(feats, torch.tensor([[0., 4, 2, 20, 14]]), (12, 16), 1.,
+                    2, 'avg', True)
+    assert torch.equal(out[0][:, mask > 0], ref[0][:, mask > 0])
+    assert (out[0][:, mask == 0] == 0).all()
+    # The mask is the triangle: cell (r, c) centre (4 + c + .5, 2 + r + .5)
+    # lies inside when (c + .5) / 16 + (r + .5) / 12 < 1.
+    rr, cc = np.mgrid[0:12, 0:16]
+    expected = (cc + .5) / 16 + (rr + .5) / 12 < 1
+    np.testing.assert_array_equal(mask > 0, expected)
+    # And each aligned cell carries the feature of its pixel (x 4.., y 2..).
+    assert out[0, :, 0, 0].tolist() == pytest.approx([24., 1024.])
+    assert out[0, :, 1, 5].tolist() == pytest.approx([39., 1039.])
+
+
+def test_spn_proposals_from_a_probability_map():
+    spn = SegmentationProposalNetwork(in_channels=C, channels=C,
+                                      unclip_ratio=1.5, min_area=2)
+    prob = torch.zeros(1, 1, 32, 48)
+    gts = [np.array([8, 8, 88, 8, 88, 40, 8, 40], np.float32),
+           np.array([100, 80, 180, 80, 180, 112, 100, 112], np.float32)]
+    # The SPN's own target for these words: their shrunk polygons.
+    target, _ = spn.targets([sample(gts, ['a', 'b'])], (32, 48))
+    prob[0, 0] = target[0] * 0.9
+    (polys, scores), = spn.proposals(prob)
+    assert len(polys) == 2 and scores == pytest.approx([0.9, 0.9])
+    shapes = polys2shapely(polys)
+    for gt in polys2shapely(gts):
+        # Unclipping the shrunk region gives the word back.
+        assert max(poly_iou(gt, s) for s in shapes) > 0.7
+    assert spn.proposals(torch.zeros(1, 1, 32, 48))[0] == ([], [])
+
+
+@pytest.mark.parametrize('case', ['no_text', 'empty_text', 'oov'])
+def test_bad_input(case):
+    """No text: detection losses only; empty / '###' transcriptions: the
+    instance trains detection but not recognition; characters outside the
+    dictionary: <UKN> with an unknown token, else left out of recognition.
+    All losses finite, everything in the graph."""
+    box = [10, 10, 90, 10, 90, 40, 10, 40]
+    polys, texts = dict(no_text=([], []), empty_text=([box], ['']),
+                        oov=([box], ['naïve€']))[case]
+    for with_unknown in (True, False):
+        model = tiny_spotter(with_unknown)
+        data = model.data_preprocessor(
+            dict(inputs=[torch.zeros(3, 64, 128, dtype=torch.uint8)],
+                 data_samples=[sample(polys, texts, size=(64, 128))]),
+            training=True)
+        losses = model.loss(data['inputs'], data['data_samples'])
+        assert all(torch.isfinite(v) for v in losses.values()), losses
+        rec_used = case == 'oov' and with_unknown
+        assert (float(losses['loss_rec']) > 0) == rec_used
+        sum(losses.values()).backward()
+    model.eval()
+    with torch.no_grad():
+        out = model.predict(data['inputs'], data['data_samples'])[0]
+    assert len(out.pred_instances.texts) == len(out.pred_instances.polygons)
