@@ -1,0 +1,50 @@
+"""The spotter (demo width) learns to find and read the words of a handful
+of synthetic images: end-to-end hmean on those images."""
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from oclip_mmocr.datasets.synthetic import generate_synthetic_split
+from tests.conftest import REPO
+from tests.finetune_helpers import overfit_loaders, short_schedule
+
+pytestmark = pytest.mark.slow
+EPOCHS = 300  # one batch of 4 images per epoch
+C = 64
+
+
+def test_spotter_learns_synthetic_words(tmp_path):
+    root = str(tmp_path / 'data')
+    generate_synthetic_split(root, 'train', num_images=4, img_size=(256, 256),
+                             seed=11, num_words=(2, 3))
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/finetune/mts/mts_r50-imagenet_300e_'
+                 'totaltext.py'))
+    cfg.model.backbone = dict(
+        type='CLIPResNet', depth=50, base_channels=16, norm_eval=False)
+    cfg.model.neck.update(in_channels=[64, 128, 256, 512], out_channels=C)
+    for head in ('spn', 'score_head', 'mask_head'):
+        cfg.model[head].update(in_channels=C, channels=C)
+    cfg.model.rec_encoder.update(in_channels=C, d_model=C, d_enc=C)
+    cfg.model.rec_decoder.update(
+        in_channels=C, d_model=C, d_enc=C, d_k=32, max_seq_len=12)
+    load = cfg.load
+    overfit_loaders(
+        cfg, root, load + [cfg.train_pipeline[-1]],
+        load[:1] + [dict(type='Resize', scale=(256, 256), keep_ratio=True)] +
+        load[1:] + [cfg.test_pipeline[-1]],
+        batch_size=4)
+    cfg.optim_wrapper = dict(
+        type='OptimWrapper', optimizer=dict(type='Adam', lr=2e-3))
+    short_schedule(cfg, EPOCHS, str(tmp_path))
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    hub = runner.message_hub
+    for key in ('loss_spn', 'loss_mask', 'loss_rec'):
+        hist = hub.get_scalar(f'train/{key}').data[0]
+        assert hist[-10:].mean() < 0.2 * hist[:10].mean(), key
+    metrics = runner.val_loop.run()
+    assert metrics['e2e/e2e_hmean'] >= 0.7, metrics
+    assert metrics['e2e/det_hmean'] == metrics['icdar/hmean']
