@@ -128,7 +128,8 @@ def main() -> int:
              '--work-dir', work_dir, '--dump', dump, *opts])
         with open(dump, 'rb') as f:
             samples = pickle.load(f)
-        info['scores'] = score_predictions(samples, args.fixed_thr)
+        info['scores'] = score_predictions(samples, args.fixed_thr,
+                                           e2e_protocol=info['e2e_protocol'])
         info['checkpoint'] = ckpt
         results.append(info)
 

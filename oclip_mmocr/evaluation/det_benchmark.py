@@ -47,7 +47,8 @@ def hmean_at(samples: Sequence[Dict], thr: float) -> Dict[str, float]:
 
 def score_predictions(samples: Sequence[Dict],
                       fixed_thr: float = 0.5,
-                      sweep: Tuple[float, float, float] = MMOCR_SWEEP
+                      sweep: Tuple[float, float, float] = MMOCR_SWEEP,
+                      e2e_protocol: Optional[str] = None
                       ) -> Dict[str, Dict[str, float]]:
     """Both protocols for one model's predictions.
 
@@ -55,7 +56,8 @@ def score_predictions(samples: Sequence[Dict],
         dict: ``best`` (MMOCR's report: the sweep threshold with the
         highest hmean, the first one on ties, as MMOCR picks it) and
         ``fixed`` (at ``fixed_thr``), each with precision, recall, hmean
-        and thr.
+        and thr; with ``e2e_protocol`` and predicted texts also ``e2e``
+        (end-to-end, no lexicon, at ``fixed_thr``).
     """
     best: Optional[Dict[str, float]] = None
     for thr in sweep_thresholds(*sweep):
@@ -63,8 +65,23 @@ def score_predictions(samples: Sequence[Dict],
         if best is None or res['hmean'] > best['hmean']:
             best = dict(res, thr=float(thr))
     assert best is not None, 'empty threshold sweep'
-    return dict(best=best, fixed=dict(hmean_at(samples, fixed_thr),
-                                      thr=float(fixed_thr)))
+    out = dict(best=best, fixed=dict(hmean_at(samples, fixed_thr),
+                                     thr=float(fixed_thr)))
+    if e2e_protocol and any('texts' in s['pred_instances'] for s in samples):
+        out['e2e'] = e2e_at(samples, fixed_thr, e2e_protocol)
+    return out
+
+
+def e2e_at(samples: Sequence[Dict], thr: float,
+           protocol: str) -> Dict[str, float]:
+    """End-to-end P/R/H (no lexicon) at ``thr`` with
+    :class:`E2EHmeanIOUMetric`."""
+    from .metrics import E2EHmeanIOUMetric
+    metric = E2EHmeanIOUMetric(protocol=protocol, pred_score_thr=thr)
+    metric.process([], samples)
+    res = metric.compute_metrics(metric.results)
+    return dict(precision=res['e2e_precision'], recall=res['e2e_recall'],
+                hmean=res['e2e_hmean'], thr=float(thr))
 
 
 def describe_config(config_path: str, cfg) -> Dict[str, str]:
@@ -80,7 +97,10 @@ def describe_config(config_path: str, cfg) -> Dict[str, str]:
         pair=pair,
         init=init,
         detector=cfg.model.type,
-        dataset=DATASET_NAMES.get(dataset, dataset))
+        dataset=DATASET_NAMES.get(dataset, dataset),
+        # E2E rules for spotters: the dataset's own, else exact match.
+        e2e_protocol=dataset if dataset in ('icdar2015', 'lsvt') else
+        'totaltext')
 
 
 def parse_published(md_path: str) -> Dict[Tuple[str, str, str], Dict]:
@@ -118,7 +138,9 @@ def build_rows(results: Iterable[Dict],
                           if i in members), None)
         base = members.get(base_init) if base_init else None
         anyone = oclip or base
-        for protocol in ('best', 'fixed'):
+        protocols = ('best', 'fixed', 'e2e') if 'e2e' in anyone['scores'] \
+            else ('best', 'fixed')
+        for protocol in protocols:
             row = dict(
                 protocol=protocol,
                 dataset=anyone['dataset'],
@@ -126,7 +148,7 @@ def build_rows(results: Iterable[Dict],
                 pair=pair,
                 baseline_init=base_init or '')
             for tag, res in (('oclip', oclip), ('baseline', base)):
-                s = res['scores'][protocol] if res else None
+                s = res['scores'].get(protocol) if res else None
                 for k in ('precision', 'recall', 'hmean', 'thr'):
                     row[f'{tag}_{k}'] = s[k] if s else None
             row['delta_hmean'] = (
@@ -148,6 +170,8 @@ PROTOCOL_TITLES = {
     'score thresholds on the test set itself)',
     'fixed': 'Fixed score threshold (one threshold for every model, chosen '
     'before seeing any test result: the fair number)',
+    'e2e': 'End to end (spotters: polygon IoU 0.5 and transcription match, '
+    'no lexicon, at the fixed threshold)',
 }
 
 
@@ -160,14 +184,14 @@ def _fmt(v, digits: int = 4, signed: bool = False) -> str:
 def to_markdown(rows: Sequence[Dict]) -> str:
     with_ref = any('published_oclip_hmean' in r for r in rows)
     out = []
-    for protocol in ('best', 'fixed'):
+    for protocol in PROTOCOL_TITLES:
         sel = [r for r in rows if r['protocol'] == protocol]
         if not sel:
             continue
         thrs = sorted({r['oclip_thr'] for r in sel if r['oclip_thr']} |
                       {r['baseline_thr'] for r in sel if r['baseline_thr']})
         title = PROTOCOL_TITLES[protocol]
-        if protocol == 'fixed' and thrs:
+        if protocol in ('fixed', 'e2e') and thrs:
             title += f'; threshold {thrs[0]:.2f}'
         out.append(f'### {title}\n')
         head = ['dataset', 'detector', 'baseline', 'baseline P/R/H',
@@ -217,7 +241,7 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
 
-    protocols = [p for p in ('best', 'fixed')
+    protocols = [p for p in PROTOCOL_TITLES
                  if any(r['protocol'] == p for r in rows)]
     fig, axes = plt.subplots(
         1, len(protocols), figsize=(max(6, 1.6 * len(rows)), 4.2),
@@ -236,10 +260,11 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
         ax.set_xticklabels(
             [f"{r['detector']}\n{r['dataset']}" for r in sel], fontsize=7)
         ax.set_ylim(0, 1.15)
-        ax.set_ylabel('hmean')
-        ax.set_title('best of thresholds (MMOCR)' if protocol == 'best' else
-                     f"fixed threshold {sel[0]['oclip_thr'] or 0:.2f}",
-                     fontsize=9)
+        ax.set_ylabel('E2E hmean' if protocol == 'e2e' else 'hmean')
+        ax.set_title(
+            'best of thresholds (MMOCR)' if protocol == 'best' else
+            f"{'end to end, ' if protocol == 'e2e' else ''}fixed threshold "
+            f"{sel[0]['oclip_thr'] or 0:.2f}", fontsize=9)
         ax.legend(fontsize=7, loc='upper left', ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

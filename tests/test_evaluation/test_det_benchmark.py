@@ -127,3 +127,26 @@ def test_parse_published():
     assert table[('CTW1500', 'FCENet', 'ImageNet')]['model'] == \
         'FCENet R50+DCNv2'
     assert not any(k[1].startswith('DBNet++') for k in table)
+
+
+def test_spotter_predictions_get_e2e_rows(tmp_path):
+    samples = _samples(7)
+    for s in samples:
+        n = len(s['pred_instances']['polygons'])
+        s['pred_instances']['texts'] = ['w'] * n
+        gt = s['gt_instances']
+        gt['texts'] = ['w'] * len(gt['polygons'])
+    scores = score_predictions(samples, fixed_thr=0.5,
+                               e2e_protocol='icdar2015')
+    # Every text right: end to end equals detection at the same threshold.
+    assert scores['e2e'] == pytest.approx(scores['fixed'])
+    results = [dict(pair='mts', init=i, dataset='ICDAR2015',
+                    detector='MTSSpotter', config=f'mts-{i}', scores=scores)
+               for i in ('oCLIP', 'ImageNet')]
+    rows = build_rows(results)
+    assert [r['protocol'] for r in rows] == ['best', 'fixed', 'e2e']
+    assert 'End to end' in to_markdown(rows)
+    plot_chart(rows, str(tmp_path / 'c.png'))
+    # Detectors (no texts) get no e2e row.
+    assert 'e2e' not in score_predictions(
+        _samples(7), 0.5, e2e_protocol='icdar2015')
