@@ -8,7 +8,7 @@ _base_ = [
     '../_base_/trunks.py',
 ]
 # Input pixels per predicted pixel: 1 as in the paper; 4 (TextBPN++) is 16x
-# cheaper: --cfg-options stride=4 model.neck.out_stride=4 model.det_head.stride=4
+# cheaper: --cfg-options model.neck.out_stride=4 model.det_head.stride=4
 stride = 1
 model = dict(
     type='TextBPN',

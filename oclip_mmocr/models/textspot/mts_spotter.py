@@ -232,6 +232,8 @@ class MTSSpotter(BaseModel):
                                         mode='div')
             out.pred_instances = InstanceData(
                 polygons=list(kept),
+                # Boxes too: MMOCR's text-spotting visualizer draws them.
+                bboxes=torch.from_numpy(polygon_boxes(list(kept))),
                 scores=torch.as_tensor(
                     [float(scores[i]) for i in keep], dtype=torch.float32),
                 texts=[texts[i] for i in keep],

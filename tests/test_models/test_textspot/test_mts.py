@@ -127,3 +127,26 @@ def test_bad_input(case):
     with torch.no_grad():
         out = model.predict(data['inputs'], data['data_samples'])[0]
     assert len(out.pred_instances.texts) == len(out.pred_instances.polygons)
+
+
+def test_outputs_are_text_spotting_samples(tmp_path):
+    from mmocr.registry import VISUALIZERS
+    model = tiny_spotter().eval()
+    model.spn.bin_thr = 0.3  # random weights: still propose something
+    s = sample([[10, 10, 90, 10, 90, 40, 10, 40]], ['hello'])
+    s.gt_instances.bboxes = torch.tensor([[10., 10, 90, 40]])
+    img = torch.randint(0, 255, (3, 128, 128), dtype=torch.uint8)
+    data = model.data_preprocessor(dict(inputs=[img], data_samples=[s]))
+    with torch.no_grad():
+        out = model.predict(data['inputs'], data['data_samples'])[0]
+    assert type(out).__name__ == 'TextSpottingDataSample'
+    pred = out.pred_instances
+    n = len(pred.polygons)
+    assert n > 0
+    assert len(pred.texts) == len(pred.scores) == len(pred.text_scores) == n
+    assert pred.bboxes.shape == (n, 4)
+    vis = VISUALIZERS.build(
+        dict(type='TextSpottingLocalVisualizer', name='spot_test'))
+    vis.add_datasample('x', img.permute(1, 2, 0).numpy(), out,
+                       out_file=str(tmp_path / 'vis.png'))
+    assert (tmp_path / 'vis.png').stat().st_size > 0
