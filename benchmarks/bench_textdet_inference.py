@@ -7,7 +7,9 @@ run on the same synthetic 720x1280 images, the configs interleaved image by
 image; the median time per image is reported, with the ratio to the first
 config. Weights are random: the figures are about compute, and a random
 TextBPN proposes no text, so its boundary deformation is timed separately
-on ``--rings`` proposals per image (add it to TextBPN's time).
+on ``--rings`` proposals per image (add it to TextBPN's time); likewise a
+random spotter proposes nothing, so its RoI heads and recogniser are timed
+on ``--rings`` word boxes (add that to the spotter's time).
 
     python benchmarks/bench_textdet_inference.py            # CPU, defaults
     python benchmarks/bench_textdet_inference.py --device cuda
@@ -17,6 +19,7 @@ import statistics
 import tempfile
 import time
 
+import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
@@ -72,15 +75,36 @@ def main() -> None:
                 batch = pseudo_collate([r['ds'][i]])
                 sync(args.device)
                 t = time.perf_counter()
-                r['model'].test_step(batch)
+                out = r['model'].test_step(batch)
                 sync(args.device)
                 if i:
                     r['times'].append(time.perf_counter() - t)
+                    r.setdefault('found', []).append(
+                        len(out[0].pred_instances.polygons))
                 r['shape'] = tuple(batch['inputs'][0].shape[-2:])
         # The deformation of TextBPN, on node maps of its test size.
         deform = {}
         for r in runs:
-            head = r['model'].det_head
+            model = r['model']
+            head = getattr(model, 'det_head', None)
+            if hasattr(model, 'roi_outputs'):
+                # Spotter: RoI heads + recogniser on --rings word boxes.
+                h, w = (s // model.spn.stride for s in r['shape'])
+                feats = torch.rand(1, model.spn.fuse[0].out_channels, h, w,
+                                   device=args.device)
+                polys = [np.array([x, 40, x + 120, 40, x + 120, 80, x, 80],
+                                  np.float32)
+                         for x in np.linspace(0, r['shape'][1] - 130,
+                                              args.rings)]
+                ts = []
+                for _ in range(args.num + 1):
+                    sync(args.device)
+                    t = time.perf_counter()
+                    model.roi_outputs(feats, polys, [0] * len(polys))
+                    sync(args.device)
+                    ts.append(time.perf_counter() - t)
+                deform[r['spec']] = statistics.median(ts[1:])
+                continue
             if not hasattr(head, 'deformation'):
                 continue
             h, w = (s // head.stride for s in r['shape'])
@@ -99,17 +123,19 @@ def main() -> None:
             deform[r['spec']] = statistics.median(ts[1:])
     print(f'{describe_machine(args.device)}; synthetic 720x1280 images, '
           f'median of {args.num}')
-    print('| config | input (HxW) | images/s | vs first | deformation, '
-          f'{args.rings} rings (ms) |')
-    print('| --- | --- | --- | --- | --- |')
+    print('| config | input (HxW) | images/s | vs first | instances/image '
+          f'| per {args.rings} instances: deformation (TextBPN) or RoI '
+          'heads + recognition (spotter), ms |')
+    print('| --- | --- | --- | --- | --- | --- |')
     base = None
     for r in runs:
         ips = 1 / statistics.median(r['times'])
         base = base or ips
         d = deform.get(r['spec'])
+        found = statistics.mean(r['found'])
         print(f"| {r['spec'].split('/')[-1]} | {r['shape'][0]}x"
               f"{r['shape'][1]} | {ips:.3f} | {ips / base:.2f}x | "
-              f"{'-' if d is None else f'{d * 1e3:.1f}'} |")
+              f"{found:.0f} | {'-' if d is None else f'{d * 1e3:.1f}'} |")
 
 
 if __name__ == '__main__':

@@ -195,31 +195,40 @@ class MTSSpotter(BaseModel):
                         y1 + c[:, 1] * (y2 - y1) / h], 1)
         return pts.reshape(-1).astype(np.float32)
 
+    def roi_outputs(self, feats: torch.Tensor, polys: List[np.ndarray],
+                    inds: List[int]) -> Tuple:
+        """Score, mask polygon, text and text score of each proposal
+        (flat polygons in input pixels, image indices), from the hard-masked
+        RoI features of ``feats`` ``(N, C, H/4, W/4)``."""
+        det = masked_roi_features(feats, polys, inds, self.det_roi_size,
+                                  self.spn.stride)
+        scores = self.score_head(det).sigmoid().detach().cpu().numpy()
+        masks = self.mask_head(det).detach().cpu().numpy()
+        boxes = polygon_boxes(polys)
+        out_polys = [
+            self._mask_polygon(m, bx, p)
+            for m, bx, p in zip(masks, boxes, polys)
+        ]
+        feat = masked_roi_features(feats, polys, inds, self.rec_roi_size,
+                                   self.spn.stride)
+        samples = [TextRecogDataSample() for _ in polys]
+        out_enc = self.rec_encoder(feat, samples)
+        rec = self.rec_decoder.predict(feat, out_enc, samples)
+        texts = [r.pred_text.item for r in rec]
+        text_scores = [float(np.mean(r.pred_text.score))
+                       if len(r.pred_text.item) else 0. for r in rec]
+        return scores, out_polys, texts, text_scores
+
     def predict(self, inputs: torch.Tensor,
                 data_samples: Sequence) -> List[TextSpottingDataSample]:
         feats, prob = self.extract_feat(inputs)
         props = self.spn.proposals(prob)
         polys = [p for ps, _ in props for p in ps]
         inds = [b for b, (ps, _) in enumerate(props) for _ in ps]
-        results = []
         if polys:
-            det = masked_roi_features(feats, polys, inds, self.det_roi_size,
-                                      self.spn.stride)
-            scores = self.score_head(det).sigmoid().detach().cpu().numpy()
-            masks = self.mask_head(det).detach().cpu().numpy()
-            boxes = polygon_boxes(polys)
-            out_polys = [
-                self._mask_polygon(m, bx, p)
-                for m, bx, p in zip(masks, boxes, polys)
-            ]
-            feat = masked_roi_features(feats, polys, inds, self.rec_roi_size,
-                                       self.spn.stride)
-            samples = [TextRecogDataSample() for _ in polys]
-            out_enc = self.rec_encoder(feat, samples)
-            rec = self.rec_decoder.predict(feat, out_enc, samples)
-            texts = [r.pred_text.item for r in rec]
-            text_scores = [float(np.mean(r.pred_text.score))
-                           if len(r.pred_text.item) else 0. for r in rec]
+            scores, out_polys, texts, text_scores = self.roi_outputs(
+                feats, polys, inds)
+        results = []
         inds_np = np.asarray(inds)
         for b, ds in enumerate(data_samples):
             out = TextSpottingDataSample(metainfo=ds.metainfo)
