@@ -42,7 +42,7 @@ def test_spotter_learns_synthetic_words(tmp_path):
     runner = Runner.from_cfg(cfg)
     runner.train()
     hub = runner.message_hub
-    for key in ('loss_spn', 'loss_mask', 'loss_rec'):
+    for key in ('loss_spn', 'loss_box', 'loss_mask', 'loss_rec'):
         hist = hub.get_scalar(f'train/{key}').data[0]
         assert hist[-10:].mean() < 0.2 * hist[:10].mean(), key
     metrics = runner.val_loop.run()

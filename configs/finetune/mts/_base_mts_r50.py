@@ -26,7 +26,7 @@ model = dict(
         num_outs=4),
     spn=dict(type='SegmentationProposalNetwork', in_channels=256,
              channels=256),
-    score_head=dict(type='TextScoreHead', in_channels=256, channels=256),
+    score_head=dict(type='BoxScoreHead', in_channels=256, channels=256),
     mask_head=dict(type='TextMaskHead', in_channels=256, channels=256),
     rec_encoder=dict(type='SAREncoder', in_channels=256, d_model=256,
                      d_enc=256),

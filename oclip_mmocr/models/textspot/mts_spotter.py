@@ -11,6 +11,7 @@ from mmengine.structures import InstanceData, LabelData
 from mmocr.registry import MODELS
 from mmocr.structures import TextRecogDataSample, TextSpottingDataSample
 from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
+from .roi_heads import decode_boxes, encode_boxes
 from .roi_masking import masked_roi_features, polygon_boxes, \
     polygon_roi_masks
 
@@ -23,10 +24,12 @@ class MTSSpotter(BaseModel):
     Trunk + FPN -> :class:`SegmentationProposalNetwork` (fused 1/4 features,
     text probability map, polygon proposals) -> hard RoI masking
     (:func:`masked_roi_features`) -> three RoI heads on the masked
-    features: :class:`TextScoreHead` (text vs background), an instance mask
-    head (:class:`TextMaskHead`, whose contour is the output polygon) and an
-    attention recogniser (MMOCR's SAR encoder and decoder with MMOCR's
-    ``Dictionary``).
+    features: :class:`BoxScoreHead` (text vs background and a refined box),
+    an instance mask head (:class:`TextMaskHead`, whose contour is the output
+    polygon) and an attention recogniser (MMOCR's SAR encoder and decoder
+    with MMOCR's ``Dictionary``). At inference the mask head and the
+    recogniser read the refined boxes (still masked by the proposal
+    polygon).
 
     Training proposals are the ground-truth polygons plus the SPN's own
     (detached), a proposal being positive when its IoU with a ground truth
@@ -140,16 +143,25 @@ class MTSSpotter(BaseModel):
         zero = feats.sum() * 0
         if not polys:
             # No text and no proposal: keep every head in the graph.
-            for k in ('loss_score', 'loss_mask', 'loss_rec'):
+            for k in ('loss_score', 'loss_box', 'loss_mask', 'loss_rec'):
                 losses[k] = zero + sum(
                     p.sum() * 0 for p in self.parameters())
             return losses
         det = masked_roi_features(feats, polys, inds, self.det_roi_size,
                                   self.spn.stride)
         y = torch.tensor(labels, dtype=torch.float32, device=feats.device)
-        losses['loss_score'] = F.binary_cross_entropy_with_logits(
-            self.score_head(det), y)
+        logits, deltas = self.score_head(det)
+        losses['loss_score'] = F.binary_cross_entropy_with_logits(logits, y)
         pos = [i for i, lab in enumerate(labels) if lab]
+        if pos:
+            boxes = polygon_boxes([polys[i] for i in pos])
+            box_targets = encode_boxes(
+                boxes, polygon_boxes([targets[i][0] for i in pos]))
+            losses['loss_box'] = F.smooth_l1_loss(
+                deltas[pos], torch.from_numpy(box_targets).to(deltas),
+                beta=0.1)
+        else:
+            losses['loss_box'] = deltas.sum() * 0
         if pos:
             boxes = polygon_boxes([polys[i] for i in pos])
             mask_size = tuple(2 * s for s in self.det_roi_size)
@@ -202,15 +214,22 @@ class MTSSpotter(BaseModel):
         RoI features of ``feats`` ``(N, C, H/4, W/4)``."""
         det = masked_roi_features(feats, polys, inds, self.det_roi_size,
                                   self.spn.stride)
-        scores = self.score_head(det).sigmoid().detach().cpu().numpy()
-        masks = self.mask_head(det).detach().cpu().numpy()
-        boxes = polygon_boxes(polys)
+        logits, deltas = self.score_head(det)
+        scores = logits.sigmoid().detach().cpu().numpy()
+        boxes = decode_boxes(polygon_boxes(polys),
+                             deltas.detach().cpu().numpy())
+        h, w = (s * self.spn.stride for s in feats.shape[-2:])
+        boxes = np.clip(boxes, 0, [w - 1, h - 1, w, h]).astype(np.float32)
+        boxes[:, 2:] = np.maximum(boxes[:, 2:], boxes[:, :2] + 1)
+        refined = masked_roi_features(feats, polys, inds, self.det_roi_size,
+                                      self.spn.stride, boxes)
+        masks = self.mask_head(refined).detach().cpu().numpy()
         out_polys = [
             self._mask_polygon(m, bx, p)
             for m, bx, p in zip(masks, boxes, polys)
         ]
         feat = masked_roi_features(feats, polys, inds, self.rec_roi_size,
-                                   self.spn.stride)
+                                   self.spn.stride, boxes)
         samples = [TextRecogDataSample() for _ in polys]
         out_enc = self.rec_encoder(feat, samples)
         rec = self.rec_decoder.predict(feat, out_enc, samples)

@@ -1,15 +1,39 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """The two RoI heads on hard-masked features besides recognition."""
+from typing import Tuple
+
+import numpy as np
 import torch
 import torch.nn as nn
 
 from mmocr.registry import MODELS
 
 
+def encode_boxes(proposals: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Box refinement targets: corner offsets in units of the proposal's
+    width/height, ``(K, 4)`` each."""
+    wh = np.maximum(proposals[:, 2:] - proposals[:, :2], 1.)
+    return np.concatenate([(targets[:, :2] - proposals[:, :2]) / wh,
+                           (targets[:, 2:] - proposals[:, 2:]) / wh], 1)
+
+
+def decode_boxes(proposals: np.ndarray, deltas: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`encode_boxes`; boxes keep at least 1 px."""
+    wh = np.maximum(proposals[:, 2:] - proposals[:, :2], 1.)
+    out = np.concatenate([proposals[:, :2] + deltas[:, :2] * wh,
+                          proposals[:, 2:] + deltas[:, 2:] * wh], 1)
+    out[:, 2:] = np.maximum(out[:, 2:], out[:, :2] + 1)
+    return out.astype(np.float32)
+
+
 @MODELS.register_module()
-class TextScoreHead(nn.Module):
-    """Text vs background logit of each masked RoI: ``(K, C, h, w) ->
-    (K,)``."""
+class BoxScoreHead(nn.Module):
+    """Box/score refinement of each masked RoI: a text-vs-background logit
+    and the corner offsets of the word's box (see :func:`encode_boxes`).
+
+    Shapes:
+        input: ``(K, C, h, w)``; output: logits ``(K,)``, deltas ``(K, 4)``.
+    """
 
     def __init__(self, in_channels: int = 128, channels: int = 128) -> None:
         super().__init__()
@@ -18,10 +42,16 @@ class TextScoreHead(nn.Module):
             nn.ReLU(inplace=True),
             nn.Conv2d(channels, channels, 3, stride=2, padding=1),
             nn.ReLU(inplace=True))
-        self.fc = nn.Linear(channels, 1)
+        self.cls = nn.Linear(channels, 1)
+        self.reg = nn.Linear(channels, 4)
+        # Start from "the proposal is right".
+        nn.init.zeros_(self.reg.weight)
+        nn.init.zeros_(self.reg.bias)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc(self.convs(x).mean((2, 3)))[:, 0]
+    def forward(self, x: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
+        h = self.convs(x).mean((2, 3))
+        return self.cls(h)[:, 0], self.reg(h)
 
 
 @MODELS.register_module()

@@ -2,7 +2,7 @@
 """Hard RoI masking (Mask TextSpotter v3): RoIAlign features of a proposal's
 box, multiplied by the proposal polygon rasterised into the RoI grid, so the
 background and neighbouring text inside the box are suppressed."""
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -42,9 +42,12 @@ def polygon_roi_masks(polygons: Sequence[np.ndarray], boxes: np.ndarray,
     return masks
 
 
-def masked_roi_features(feats: torch.Tensor, polygons: Sequence[np.ndarray],
-                        inds: Sequence[int], size: Tuple[int, int],
-                        stride: int) -> torch.Tensor:
+def masked_roi_features(feats: torch.Tensor,
+                        polygons: Sequence[np.ndarray],
+                        inds: Sequence[int],
+                        size: Tuple[int, int],
+                        stride: int,
+                        boxes: Optional[np.ndarray] = None) -> torch.Tensor:
     """RoIAlign (mmcv op) of each polygon's box on ``feats``, times the
     polygon's mask in that grid.
 
@@ -53,13 +56,16 @@ def masked_roi_features(feats: torch.Tensor, polygons: Sequence[np.ndarray],
         polygons: flat polygons in input pixels.
         inds: image index of each polygon.
         size: ``(h, w)`` of the RoI grid.
+        boxes: ``(K, 4)`` RoIs, if not the polygons' own boxes (refined
+            boxes at inference).
 
     Returns:
         Tensor: ``(K, C, h, w)``.
     """
     if not len(polygons):
         return feats.new_zeros((0, feats.shape[1], *size))
-    boxes = polygon_boxes(polygons)
+    if boxes is None:
+        boxes = polygon_boxes(polygons)
     rois = torch.cat([
         torch.as_tensor(np.asarray(inds, np.float32))[:, None],
         torch.from_numpy(boxes)

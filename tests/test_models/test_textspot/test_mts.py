@@ -31,7 +31,7 @@ def tiny_spotter(with_unknown=True):
                       out_channels=C, num_outs=4),
             spn=dict(type='SegmentationProposalNetwork', in_channels=C,
                      channels=C),
-            score_head=dict(type='TextScoreHead', in_channels=C, channels=C),
+            score_head=dict(type='BoxScoreHead', in_channels=C, channels=C),
             mask_head=dict(type='TextMaskHead', in_channels=C, channels=C),
             rec_encoder=dict(type='SAREncoder', in_channels=C, d_model=C,
                              d_enc=C),
@@ -150,3 +150,18 @@ def test_outputs_are_text_spotting_samples(tmp_path):
     vis.add_datasample('x', img.permute(1, 2, 0).numpy(), out,
                        out_file=str(tmp_path / 'vis.png'))
     assert (tmp_path / 'vis.png').stat().st_size > 0
+
+
+def test_box_refinement_targets_round_trip():
+    from oclip_mmocr.models.textspot import decode_boxes, encode_boxes
+    props = np.array([[10, 10, 50, 30], [0, 0, 8, 4]], np.float32)
+    gts = np.array([[12, 8, 55, 31], [1, 0, 9, 5]], np.float32)
+    deltas = encode_boxes(props, gts)
+    assert deltas[0].tolist() == pytest.approx(
+        [2 / 40, -2 / 20, 5 / 40, 1 / 20])
+    np.testing.assert_allclose(decode_boxes(props, deltas), gts, atol=1e-5)
+    # A fresh head proposes no change.
+    head = MODELS.build(dict(type='BoxScoreHead', in_channels=C, channels=C))
+    logits, d = head(torch.rand(3, C, 16, 16))
+    assert logits.shape == (3, ) and d.shape == (3, 4)
+    assert (d == 0).all()
