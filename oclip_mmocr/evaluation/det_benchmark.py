@@ -1,9 +1,10 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Score dumped detection predictions and lay out oCLIP-vs-baseline tables.
 
-The numbers come from MMOCR's own :class:`HmeanIOUMetric`, run once per
-score threshold, so the "best of thresholds" column is exactly what MMOCR
-logs and the fixed-threshold column uses the same matching rules.
+The numbers come from MMOCR's own :class:`HmeanIOUMetric`: the polygon IoUs
+are computed once, then its counting runs once per score threshold, so the
+"best of thresholds" column is exactly what MMOCR logs and the
+fixed-threshold column uses the same matching rules.
 """
 import csv
 import os.path as osp
@@ -12,6 +13,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmocr.evaluation import HmeanIOUMetric
+from .metrics import E2EHmeanIOUMetric
 
 #: MMOCR's default sweep (HmeanIOUMetric's ``pred_score_thrs``).
 MMOCR_SWEEP = (0.3, 0.9, 0.1)
@@ -34,15 +36,34 @@ def sweep_thresholds(start: float = MMOCR_SWEEP[0],
     return np.arange(start=start, stop=stop, step=step)
 
 
+class _Scorer:
+    """HmeanIOUMetric's per-image IoU matrices, computed once for every
+    threshold from ``min_thr`` up.
+
+    ``HmeanIOUMetric.process`` drops predictions under its lowest threshold
+    before matching them against don't-care regions (a per-prediction test)
+    and ``compute_metrics`` drops those under each threshold, so counting at
+    any ``thr >= min_thr`` from these results equals a run at ``thr`` alone.
+    """
+
+    def __init__(self, samples: Sequence[Dict], min_thr: float) -> None:
+        self.metric = HmeanIOUMetric(
+            pred_score_thrs=dict(start=min_thr, stop=min_thr + 1e-6,
+                                 step=1.0))
+        self.metric.process([], samples)
+        self.min_thr = min_thr
+
+    def at(self, thr: float) -> Dict[str, float]:
+        assert thr >= self.min_thr, (thr, self.min_thr)
+        self.metric.pred_score_thrs = np.array([thr])
+        out = self.metric.compute_metrics(self.metric.results)
+        return {k: float(out[k]) for k in ('precision', 'recall', 'hmean')}
+
+
 def hmean_at(samples: Sequence[Dict], thr: float) -> Dict[str, float]:
     """P/R/H of ``samples`` (dicts with ``pred_instances`` and
     ``gt_instances``) keeping predictions scored ``>= thr``."""
-    # np.arange(thr, thr + step/2, step) == [thr]: a one-threshold sweep.
-    metric = HmeanIOUMetric(
-        pred_score_thrs=dict(start=thr, stop=thr + 1e-6, step=1.0))
-    metric.process([], samples)
-    out = metric.compute_metrics(metric.results)
-    return {k: float(out[k]) for k in ('precision', 'recall', 'hmean')}
+    return _Scorer(samples, thr).at(thr)
 
 
 def score_predictions(samples: Sequence[Dict],
@@ -59,13 +80,15 @@ def score_predictions(samples: Sequence[Dict],
         and thr; with ``e2e_protocol`` and predicted texts also ``e2e``
         (end-to-end, no lexicon, at ``fixed_thr``).
     """
+    thrs = [float(t) for t in sweep_thresholds(*sweep)]
+    scorer = _Scorer(samples, min(thrs + [fixed_thr]))
     best: Optional[Dict[str, float]] = None
-    for thr in sweep_thresholds(*sweep):
-        res = hmean_at(samples, float(thr))
+    for thr in thrs:
+        res = scorer.at(thr)
         if best is None or res['hmean'] > best['hmean']:
-            best = dict(res, thr=float(thr))
+            best = dict(res, thr=thr)
     assert best is not None, 'empty threshold sweep'
-    out = dict(best=best, fixed=dict(hmean_at(samples, fixed_thr),
+    out = dict(best=best, fixed=dict(scorer.at(fixed_thr),
                                      thr=float(fixed_thr)))
     if e2e_protocol and any('texts' in s['pred_instances'] for s in samples):
         out['e2e'] = e2e_at(samples, fixed_thr, e2e_protocol)
@@ -76,7 +99,6 @@ def e2e_at(samples: Sequence[Dict], thr: float,
            protocol: str) -> Dict[str, float]:
     """End-to-end P/R/H (no lexicon) at ``thr`` with
     :class:`E2EHmeanIOUMetric`."""
-    from .metrics import E2EHmeanIOUMetric
     metric = E2EHmeanIOUMetric(protocol=protocol, pred_score_thr=thr)
     metric.process([], samples)
     res = metric.compute_metrics(metric.results)
