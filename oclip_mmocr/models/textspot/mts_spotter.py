@@ -125,8 +125,9 @@ class MTSSpotter(BaseModel):
             if not props:
                 continue
             shapes = polys2shapely([c[0] for c in care])
-            for prop in props[:self.max_train_proposals]:
-                ious = [poly_iou(polys2shapely([prop])[0], s) for s in shapes]
+            props = props[:self.max_train_proposals]
+            for prop, prop_shape in zip(props, polys2shapely(props)):
+                ious = [poly_iou(prop_shape, s) for s in shapes]
                 best = int(np.argmax(ious)) if ious else -1
                 pos = best >= 0 and ious[best] >= self.pos_iou
                 polys.append(prop)
@@ -143,9 +144,9 @@ class MTSSpotter(BaseModel):
         zero = feats.sum() * 0
         if not polys:
             # No text and no proposal: keep every head in the graph.
+            keep = zero + sum(p.sum() for p in self.parameters()) * 0
             for k in ('loss_score', 'loss_box', 'loss_mask', 'loss_rec'):
-                losses[k] = zero + sum(
-                    p.sum() * 0 for p in self.parameters())
+                losses[k] = keep
             return losses
         det = masked_roi_features(feats, polys, inds, self.det_roi_size,
                                   self.spn.stride)
@@ -155,22 +156,19 @@ class MTSSpotter(BaseModel):
         pos = [i for i, lab in enumerate(labels) if lab]
         if pos:
             boxes = polygon_boxes([polys[i] for i in pos])
-            box_targets = encode_boxes(
-                boxes, polygon_boxes([targets[i][0] for i in pos]))
+            gt_polys = [targets[i][0] for i in pos]
             losses['loss_box'] = F.smooth_l1_loss(
-                deltas[pos], torch.from_numpy(box_targets).to(deltas),
+                deltas[pos],
+                torch.from_numpy(encode_boxes(
+                    boxes, polygon_boxes(gt_polys))).to(deltas),
                 beta=0.1)
-        else:
-            losses['loss_box'] = deltas.sum() * 0
-        if pos:
-            boxes = polygon_boxes([polys[i] for i in pos])
             mask_size = tuple(2 * s for s in self.det_roi_size)
             gt_masks = torch.from_numpy(
-                polygon_roi_masks([targets[i][0] for i in pos], boxes,
-                                  mask_size)).to(feats)
+                polygon_roi_masks(gt_polys, boxes, mask_size)).to(feats)
             losses['loss_mask'] = F.binary_cross_entropy_with_logits(
                 self.mask_head(det[pos]), gt_masks)
         else:
+            losses['loss_box'] = deltas.sum() * 0
             losses['loss_mask'] = zero + self.mask_head(det[:1]).sum() * 0
         rec = [i for i in pos if self.usable_text(targets[i][1])]
         if rec:
@@ -187,14 +185,15 @@ class MTSSpotter(BaseModel):
                 feat, out_enc, samples)['loss_ce']
         else:
             losses['loss_rec'] = zero + sum(
-                p.sum() * 0 for p in self.rec_decoder.parameters())
+                p.sum() for p in self.rec_decoder.parameters()) * 0
         return losses
 
     # --------------------------------------------------------- inference
     def _mask_polygon(self, logits: np.ndarray, box: np.ndarray,
                       fallback: np.ndarray) -> np.ndarray:
-        mask = (logits > 0).astype(np.uint8) if self.mask_thr == 0.5 else (
-            1 / (1 + np.exp(-logits)) > self.mask_thr).astype(np.uint8)
+        # sigmoid(logit) > thr  <=>  logit > logit(thr)
+        cut = np.log(self.mask_thr / (1 - self.mask_thr))
+        mask = (logits > cut).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL,
                                        cv2.CHAIN_APPROX_SIMPLE)
         contours = [c for c in contours if len(c) >= 3]
