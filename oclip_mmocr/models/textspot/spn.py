@@ -93,11 +93,11 @@ class SegmentationProposalNetwork(BaseModule):
                 if len(pts) < 3:
                     continue
                 area = cv2.contourArea(pts.astype(np.float32))
-                peri = cv2.arcLength(pts.astype(np.float32), True)
-                shrunk = offset_polygon(
+                shrunk = [] if ign or area < 1 else offset_polygon(
                     pts.reshape(-1) * 16,  # pyclipper works in integers
-                    -area * 16 * (1 - self.shrink_ratio**2) / max(peri, 1e-6))
-                if ign or area < 1 or len(shrunk) < 6:
+                    -area * 16 * (1 - self.shrink_ratio**2) /
+                    max(cv2.arcLength(pts.astype(np.float32), True), 1e-6))
+                if len(shrunk) < 6:  # ignored, or too small to shrink
                     cv2.fillPoly(mask, [np.round(pts).astype(np.int32)], 0.)
                     continue
                 cv2.fillPoly(gt, [
