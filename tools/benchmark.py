@@ -28,12 +28,11 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa: E402
+from oclip_mmocr.evaluation import (build_rows, describe_config,
                                     parse_published, plot_chart,
                                     score_predictions, to_markdown, write_csv)
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def parse_args() -> argparse.Namespace:
