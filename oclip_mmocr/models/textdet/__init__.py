@@ -1,9 +1,9 @@
-from .detectors.textbpn import TextBPN
-from .heads.textbpn_head import TextBPNHead
+from .detectors import TextBPN
+from .heads import TextBPNHead
 from .layers import AdaptiveBoundaryDeformation
-from .module_losses.textbpn_module_loss import TextBPNModuleLoss
-from .necks.bpn_upsample_neck import BPNUpsampleNeck
-from .postprocessors.textbpn_postprocessor import TextBPNPostprocessor
+from .module_losses import TextBPNModuleLoss
+from .necks import BPNUpsampleNeck
+from .postprocessors import TextBPNPostprocessor
 
 __all__ = [
     'TextBPN', 'TextBPNHead', 'AdaptiveBoundaryDeformation',

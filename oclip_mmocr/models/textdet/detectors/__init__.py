@@ -1,0 +1,3 @@
+from .textbpn import TextBPN
+
+__all__ = ['TextBPN']

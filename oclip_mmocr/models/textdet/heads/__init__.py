@@ -1,0 +1,3 @@
+from .textbpn_head import TextBPNHead
+
+__all__ = ['TextBPNHead']

@@ -1,0 +1,3 @@
+from .textbpn_module_loss import TextBPNModuleLoss
+
+__all__ = ['TextBPNModuleLoss']

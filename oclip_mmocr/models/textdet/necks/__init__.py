@@ -1,0 +1,3 @@
+from .bpn_upsample_neck import BPNUpsampleNeck
+
+__all__ = ['BPNUpsampleNeck']

@@ -1,0 +1,3 @@
+from .textbpn_postprocessor import TextBPNPostprocessor
+
+__all__ = ['TextBPNPostprocessor']
