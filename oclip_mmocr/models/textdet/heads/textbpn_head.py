@@ -6,6 +6,7 @@ import torch.nn as nn
 
 from mmocr.models.textdet.heads import BaseTextDetHead
 from mmocr.registry import MODELS
+from ...layers.pixel_grid import map_to_input
 
 
 @MODELS.register_module()
@@ -41,7 +42,7 @@ class TextBPNHead(BaseTextDetHead):
                  module_loss: Dict = dict(type='TextBPNModuleLoss'),
                  postprocessor: Dict = dict(type='TextBPNPostprocessor'),
                  init_cfg: Optional[Dict] = None) -> None:
-        module_loss = dict(module_loss, num_points=num_points)
+        module_loss = dict(module_loss, num_points=num_points, stride=stride)
         postprocessor = dict(postprocessor, num_points=num_points)
         super().__init__(
             module_loss=module_loss,
@@ -68,20 +69,26 @@ class TextBPNHead(BaseTextDetHead):
 
     def loss(self, x: torch.Tensor, data_samples: Sequence) -> Dict:
         maps, nodes = self(x)
-        targets = self.module_loss.get_targets(data_samples,
-                                               tuple(maps.shape[-2:]),
-                                               self.stride, maps.device)
-        rings = self.deformation(nodes, targets['proposals'],
-                                 targets['inds'])
-        return self.module_loss(maps, rings, targets)
+        # The deformation needs the training proposals, which come with the
+        # targets: build them once and hand them to the loss.
+        targets = self.module_loss.get_targets(data_samples)
+        rings = self.deformation(nodes,
+                                 targets['proposals'].to(nodes.device),
+                                 targets['inds'].to(nodes.device))
+        return self.module_loss((maps, rings), data_samples, targets=targets)
 
     def predict(self, x: torch.Tensor, data_samples: Sequence) -> Sequence:
         maps, nodes = self(x)
+        return self.decode(maps, nodes, data_samples)
+
+    def decode(self, maps: torch.Tensor, nodes: torch.Tensor,
+               data_samples: Sequence) -> Sequence:
+        """Proposals from ``maps`` ``(N, 4, H, W)``, deformed on ``nodes``
+        ``(N, C + 4, H, W)``, read back in input pixels, per image."""
         proposals, inds, scores = self.postprocessor.get_proposals(
             maps, self.stride)
-        rings = self.deformation(nodes, proposals, inds)[-1]
-        # Map pixel centres -> input pixels.
-        rings = (rings + 0.5) * self.stride - 0.5
+        rings = map_to_input(self.deformation(nodes, proposals, inds)[-1],
+                             self.stride)
         per_image = []
         for b in range(len(data_samples)):
             keep = inds == b

@@ -118,7 +118,9 @@ class AdaptiveBoundaryDeformation(BaseModule):
         num_iters (int): Refinement steps (paper: 3), each with its own
             weights, each refining the previous output.
         state_dim (int): RNN / graph-conv state width.
-        gcn_dims (Sequence[int]): Hidden widths of the graph convolutions.
+        gcn_dims (Sequence[int]): Hidden widths of the graph convolutions;
+            the last one maps to ``state_dim``. The default is the released
+            code's 4 layers, ``in -> 256 -> 1024 -> 512 -> state_dim``.
         num_neighbours (int): Ring neighbours per vertex in the adjacency.
         max_offset (float): Per-step offset clamp, in feature-map pixels.
         ring_pad (int): Vertices wrapped around for the RNN.
@@ -129,7 +131,7 @@ class AdaptiveBoundaryDeformation(BaseModule):
                  num_points: int = 20,
                  num_iters: int = 3,
                  state_dim: int = 128,
-                 gcn_dims: Sequence[int] = (256, 512),
+                 gcn_dims: Sequence[int] = (256, 1024, 512),
                  num_neighbours: int = 4,
                  max_offset: float = 16.,
                  ring_pad: int = 2,

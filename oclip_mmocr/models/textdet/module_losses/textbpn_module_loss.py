@@ -1,30 +1,41 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 import math
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
 from scipy import ndimage
 
+from mmocr.models.textdet.module_losses.base import BaseTextDetModuleLoss
 from mmocr.registry import MODELS
+from ...layers.pixel_grid import input_to_map, map_to_input
 from ..layers.polygon_sampling import is_valid_polygon, mask_ring, \
     resample_ring
 
 
 @MODELS.register_module()
-class TextBPNModuleLoss(nn.Module):
-    """TextBPN's targets and losses.
+class TextBPNModuleLoss(BaseTextDetModuleLoss):
+    """TextBPN's targets and losses, under MMOCR's module-loss contract:
+    :meth:`get_targets` builds everything from the data samples and
+    ``forward(preds, data_samples)`` returns the losses.
 
     Targets are built per image from ``gt_instances.polygons`` /
-    ``gt_instances.ignored`` at the resolution of the predicted maps (like
-    MMOCR's DB/PSE module losses). Ignored instances are cut out of the
-    training mask; degenerate polygons (fewer than 3 points or zero area)
-    are skipped, and an image without any usable text still gives the
-    classification and distance losses on its background.
+    ``gt_instances.ignored`` at the resolution of the predicted maps
+    (``batch_input_shape / stride``, map pixel ``j`` on input pixel
+    ``stride * j``; see :mod:`oclip_mmocr.models.layers.pixel_grid`). Every
+    instance is drawn into the maps; only the rings are capped
+    (``max_rings`` per image, a random subset beyond that) since each ring
+    costs a deformation. Instances are ignored (cut out of the training mask,
+    no ring) when flagged, or when their largest inner distance is under
+    ``min_text_size`` input pixels: inference needs a shrunk region of
+    ``min_area`` pixels to propose a word, so such words can never be found
+    (the released code's rule, ``min_text_size = 4``). Degenerate polygons
+    (fewer than 3 points, zero area) are skipped, and an image without any
+    usable text still gives the classification and distance losses on its
+    background.
 
     Losses:
         - ``loss_cls``: BCE of the text-region map with online hard negative
@@ -34,51 +45,71 @@ class TextBPNModuleLoss(nn.Module):
           averaged separately, times ``dist_weight``;
         - ``loss_dir``: direction field, a norm term weighted by
           ``1/sqrt(area)`` per instance and an angle term ``1 - cos`` on text;
-        - ``loss_point``: smooth L1 between each refined ring and its ground
-          truth, minimised over cyclic shifts of the ground-truth start
-          vertex, averaged over the refinement steps, ramped up as in the
-          paper: ``point_weight * sigmoid(progress - 1)`` with progress the
-          fraction of training done (read from MMEngine's message hub).
+        - ``loss_point``: smooth L1 in input pixels (the knee at 1 px at any
+          stride) between each refined ring and its ground truth, minimised
+          over cyclic shifts of the ground-truth start vertex, averaged over
+          the refinement steps, ramped up as in the paper:
+          ``point_weight * sigmoid(progress - 1)`` with progress the fraction
+          of training done (read from MMEngine's message hub).
 
     Args:
         num_points (int): Vertices per ring.
+        stride (int): Input pixels per map pixel (set by the head).
         proposal_thr (float): Training proposals are the contour of the
-            region whose normalised distance exceeds this, jittered.
-        jitter (float): Jitter amplitude, as a fraction of that region's
-            inner distance.
+            region whose normalised distance reaches this, jittered (0.4 as
+            released, ``th_b``).
+        jitter (float): Jitter amplitude, as a fraction of
+            ``proposal_thr * inner distance`` (0.8 as released).
         neg_ratio (float): Hard negatives per positive.
         dist_weight (float): Weight of the distance loss (paper: 3).
         point_weight (float): Scale of the ramped point loss (paper: 0.1).
-        max_instances (int): At most this many rings per image.
+        max_rings (int): At most this many rings per image (released: 64).
+        min_text_size (float): Instances whose largest inner distance is
+            smaller, in input pixels, are ignored.
     """
 
     def __init__(self,
                  num_points: int = 20,
-                 proposal_thr: float = 0.3,
+                 stride: int = 1,
+                 proposal_thr: float = 0.4,
                  jitter: float = 0.8,
                  neg_ratio: float = 3.,
                  dist_weight: float = 3.,
                  point_weight: float = 0.1,
-                 max_instances: int = 64) -> None:
+                 max_rings: int = 64,
+                 min_text_size: float = 4.) -> None:
         super().__init__()
         self.num_points = num_points
+        self.stride = stride
         self.proposal_thr = proposal_thr
         self.jitter = jitter
         self.neg_ratio = neg_ratio
         self.dist_weight = dist_weight
         self.point_weight = point_weight
-        self.max_instances = max_instances
+        self.max_rings = max_rings
+        self.min_text_size = min_text_size
 
     # ----------------------------------------------------------- targets
-    def get_targets(self, data_samples: Sequence, size: Tuple[int, int],
-                    stride: int, device: torch.device) -> Dict:
-        """Stack per-image targets at map resolution ``size = (H, W)``.
+    def map_size(self, data_samples: Sequence) -> Tuple[int, int]:
+        """``(H, W)`` of the predicted maps: the padded batch at the stride."""
+        meta = data_samples[0].metainfo
+        shape = meta.get('batch_input_shape', meta.get('pad_shape'))
+        if shape is None:
+            raise KeyError('TextBPNModuleLoss needs batch_input_shape (set by '
+                           'the data preprocessor) in the data samples')
+        return (math.ceil(shape[0] / self.stride),
+                math.ceil(shape[1] / self.stride))
+
+    def get_targets(self, data_samples: Sequence) -> Dict:
+        """Stack per-image targets at map resolution.
 
         Returns:
             dict: ``tr_mask``, ``train_mask``, ``dist``, ``weight``
             ``(N, H, W)``; ``direction`` ``(N, 2, H, W)``; ``gt_points``
             and ``proposals`` ``(M, P, 2)`` in map pixels; ``inds`` ``(M,)``.
+            CPU tensors.
         """
+        size = self.map_size(data_samples)
         maps: Dict[str, List] = dict(
             tr_mask=[], train_mask=[], dist=[], weight=[], direction=[])
         gt_points, proposals, inds = [], [], []
@@ -87,26 +118,23 @@ class TextBPNModuleLoss(nn.Module):
             ignored = gt.ignored
             ignored = ignored.cpu().numpy() if torch.is_tensor(ignored) \
                 else np.asarray(ignored)
-            polys = [np.asarray(p, np.float64).reshape(-1, 2) / stride
-                     for p in gt.polygons]
+            polys = [
+                input_to_map(np.asarray(p, np.float64).reshape(-1, 2),
+                             self.stride) for p in gt.polygons
+            ]
             t = self._single_targets(polys, ignored.astype(bool), size)
             for k in maps:
                 maps[k].append(t[k])
             gt_points += t['gt_points']
             proposals += t['proposals']
             inds += [b] * len(t['gt_points'])
-        out = {
-            k: torch.from_numpy(np.stack(v)).to(device)
-            for k, v in maps.items()
-        }
+        out = {k: torch.from_numpy(np.stack(v)) for k, v in maps.items()}
         shape = (0, self.num_points, 2)
         out['gt_points'] = torch.from_numpy(
-            np.stack(gt_points) if gt_points else np.zeros(shape, np.float32)
-        ).to(device)
+            np.stack(gt_points) if gt_points else np.zeros(shape, np.float32))
         out['proposals'] = torch.from_numpy(
-            np.stack(proposals) if proposals else np.zeros(shape, np.float32)
-        ).to(device)
-        out['inds'] = torch.as_tensor(inds, dtype=torch.long, device=device)
+            np.stack(proposals) if proposals else np.zeros(shape, np.float32))
+        out['inds'] = torch.as_tensor(inds, dtype=torch.long)
         return out
 
     def _single_targets(self, polys: List[np.ndarray], ignored: np.ndarray,
@@ -117,17 +145,15 @@ class TextBPNModuleLoss(nn.Module):
         dist = np.zeros((h, w), np.float32)
         weight = np.zeros((h, w), np.float32)
         direction = np.zeros((2, h, w), np.float32)
-        gt_points, proposals = [], []
+        rings = []
         for poly, ign in zip(polys, ignored):
             if not is_valid_polygon(poly):
                 continue
             pts = np.round(poly).astype(np.int32)
-            if ign:
-                cv2.fillPoly(train_mask, [pts], 0.)
-                continue
             inst = np.zeros((h, w), np.uint8)
             cv2.fillPoly(inst, [pts], 1)
-            if inst.sum() == 0 or len(gt_points) >= self.max_instances:
+            if ign or inst.sum() == 0:
+                cv2.fillPoly(train_mask, [pts], 0.)
                 continue
             # Distances and nearest-background indices inside the instance's
             # box only (1 px margin so the border counts as background).
@@ -138,6 +164,9 @@ class TextBPNModuleLoss(nn.Module):
             edt, idx = ndimage.distance_transform_edt(
                 crop, return_indices=True)
             edt, idx = edt[1:-1, 1:-1], idx[:, 1:-1, 1:-1] - 1
+            if self._inner_distance(poly, edt.max()) < self.min_text_size:
+                cv2.fillPoly(train_mask, [pts], 0.)
+                continue
             norm = edt / (edt.max() + 1e-9)
             region = (slice(y0, y1), slice(x0, x1))
             fg = crop[1:-1, 1:-1] > 0
@@ -148,16 +177,37 @@ class TextBPNModuleLoss(nn.Module):
             direction[:, y0:y1, x0:x1][:, fg] = vec[:, fg]
             tr_mask[inst > 0] = 1.
             weight[inst > 0] = 1. / math.sqrt(inst.sum())
-            gt_points.append(resample_ring(poly, self.num_points))
-            proposals.append(self._proposal(norm >= self.proposal_thr,
-                                            edt.max(), x0, y0, gt_points[-1],
-                                            (h, w)))
+            rings.append((poly, norm >= self.proposal_thr, edt.max(), x0, y0))
         bg = tr_mask == 0
         if bg.any():
             weight[bg] = 1. / math.sqrt(bg.sum())
+        if len(rings) > self.max_rings:
+            keep = np.sort(np.random.permutation(len(rings))[:self.max_rings])
+            rings = [rings[i] for i in keep]
+        gt_points, proposals = [], []
+        for poly, core, inner, x0, y0 in rings:
+            gt_points.append(resample_ring(poly, self.num_points))
+            proposals.append(
+                self._proposal(core, inner, x0, y0, gt_points[-1], (h, w)))
         return dict(tr_mask=tr_mask, train_mask=train_mask, dist=dist,
                     weight=weight, direction=direction, gt_points=gt_points,
                     proposals=proposals)
+
+    def _inner_distance(self, poly: np.ndarray, map_inner: float) -> float:
+        """Largest inner distance of ``poly`` (map pixels), in input pixels.
+
+        The map's distance transform is exact enough away from the threshold;
+        near it (a stride-4 map quantises a 6 px word to 1 or 2 rows), the
+        polygon is drawn at input resolution in its own box instead, so the
+        ignore rule does not depend on the stride or the sub-pixel position.
+        """
+        if abs(map_inner * self.stride - self.min_text_size) > self.stride:
+            return map_inner * self.stride
+        pts = map_to_input(poly, self.stride)
+        pts = np.round(pts - pts.min(0)).astype(np.int32)
+        box = np.zeros(pts.max(0)[::-1] + 3, np.uint8)
+        cv2.fillPoly(box, [pts + 1], 1)
+        return float(ndimage.distance_transform_edt(box).max())
 
     def _proposal(self, core: np.ndarray, inner: float, x0: int, y0: int,
                   fallback: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
@@ -234,23 +284,33 @@ class TextBPNModuleLoss(nn.Module):
         progress = it / max_it if it is not None and max_it else 1.
         return self.point_weight / (1 + math.exp(-(progress - 1)))
 
-    def forward(self, maps: torch.Tensor, rings: List[torch.Tensor],
-                targets: Dict) -> Dict[str, torch.Tensor]:
+    def forward(self,
+                preds: Tuple[torch.Tensor, List[torch.Tensor]],
+                data_samples: Sequence,
+                targets: Optional[Dict] = None) -> Dict[str, torch.Tensor]:
         """
         Args:
-            maps: ``(N, 4, H, W)``: text probability, distance (both after
-                sigmoid) and the 2-channel direction field.
-            rings: refined rings per step, each ``(M, P, 2)``.
-            targets: from :meth:`get_targets`.
+            preds: ``(maps, rings)``: ``maps`` ``(N, 4, H, W)`` are the text
+                probability and distance (both after sigmoid) and the
+                2-channel direction field; ``rings`` the refined rings of
+                each step, ``(M, P, 2)`` in map pixels, for the proposals of
+                ``targets``.
+            data_samples: The batch's data samples.
+            targets: :meth:`get_targets` of ``data_samples`` when the caller
+                already built them (the head does, for the proposals).
         """
-        t = targets
+        maps, rings = preds
+        if targets is None:
+            targets = self.get_targets(data_samples)
+        t = {k: v.to(maps.device) for k, v in targets.items()}
         loss_cls = self._ohem_bce(maps[:, 0], t['tr_mask'], t['train_mask'])
         loss_dist = self._balanced_mse(maps[:, 1], t['dist'],
                                        t['train_mask'])
         loss_dir = self._direction(maps[:, 2:4], t)
         if t['gt_points'].shape[0] and rings:
+            gt = map_to_input(t['gt_points'], self.stride)
             match = sum(
-                self.point_matching(r, t['gt_points'])
+                self.point_matching(map_to_input(r, self.stride), gt)
                 for r in rings) / len(rings)
         else:
             # Keeps every parameter in the graph (DDP) with a zero loss.
