@@ -14,6 +14,7 @@ from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
 from .roi_heads import decode_boxes, encode_boxes
 from .roi_masking import masked_roi_features, polygon_boxes, \
     polygon_roi_masks
+from .text_kernels import offset_outline
 
 
 @MODELS.register_module()
@@ -191,19 +192,28 @@ class MTSSpotter(BaseModel):
     # --------------------------------------------------------- inference
     def _mask_polygon(self, logits: np.ndarray, box: np.ndarray,
                       fallback: np.ndarray) -> np.ndarray:
+        """The instance mask ``(h, w)`` in ``box`` as a flat polygon, input
+        pixels. The mask's target marks the cells whose centre is inside the
+        word, so the word's outline is the boundary of those cells (the
+        contour through their centres, grown by half a cell), not the
+        contour itself, which would lose half a cell on every side."""
         # sigmoid(logit) > thr  <=>  logit > logit(thr)
         cut = np.log(self.mask_thr / (1 - self.mask_thr))
         mask = (logits > cut).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL,
                                        cv2.CHAIN_APPROX_SIMPLE)
-        contours = [c for c in contours if len(c) >= 3]
         if not contours:
             return fallback
-        c = max(contours, key=cv2.contourArea).reshape(-1, 2) + 0.5
+        contour = max(contours, key=cv2.contourArea).reshape(-1, 2)
+        cells = offset_outline(contour.astype(np.float64), 0.5,
+                               closed_line=True)
+        if cells is None:
+            return fallback
         h, w = mask.shape
         x1, y1, x2, y2 = box
-        pts = np.stack([x1 + c[:, 0] * (x2 - x1) / w,
-                        y1 + c[:, 1] * (y2 - y1) / h], 1)
+        # Cell u spans [u - .5, u + .5]: box fraction (u + .5) / w.
+        pts = np.stack([x1 + (cells[:, 0] + 0.5) * (x2 - x1) / w,
+                        y1 + (cells[:, 1] + 0.5) * (y2 - y1) / h], 1)
         return pts.reshape(-1).astype(np.float32)
 
     def roi_outputs(self, feats: torch.Tensor, polys: List[np.ndarray],

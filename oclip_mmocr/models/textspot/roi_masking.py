@@ -1,7 +1,13 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Hard RoI masking (Mask TextSpotter v3): RoIAlign features of a proposal's
 box, multiplied by the proposal polygon rasterised into the RoI grid, so the
-background and neighbouring text inside the box are suppressed."""
+background and neighbouring text inside the box are suppressed.
+
+RoIAlign runs with ``aligned=False``: feature pixel ``j`` of a stride-``s``
+map sits on input pixel ``s * j`` (see
+:mod:`oclip_mmocr.models.layers.pixel_grid`), and a bin centred on input
+``x`` samples the map at ``x / s``; ``aligned=True`` would read it half a
+feature pixel (2 px at stride 4) off."""
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
@@ -70,6 +76,6 @@ def masked_roi_features(feats: torch.Tensor,
         torch.as_tensor(np.asarray(inds, np.float32))[:, None],
         torch.from_numpy(boxes)
     ], 1).to(feats)
-    pooled = roi_align(feats, rois, size, 1. / stride, 2, 'avg', True)
+    pooled = roi_align(feats, rois, size, 1. / stride, 2, 'avg', False)
     masks = torch.from_numpy(polygon_roi_masks(polygons, boxes, size))
     return pooled * masks.to(pooled)[:, None]

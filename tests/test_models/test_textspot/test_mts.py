@@ -9,9 +9,10 @@ from mmocr.registry import MODELS
 from mmocr.structures import TextDetDataSample
 from mmocr.utils import poly_iou, polys2shapely
 from oclip_mmocr.models.textspot import (SegmentationProposalNetwork,
-                                         masked_roi_features,
+                                         masked_roi_features, polygon_boxes,
                                          polygon_roi_masks)
 from tests.conftest import REPO
+from tests.geometry import curved_band, polygon_stats, word_box
 
 C = 32
 
@@ -64,15 +65,16 @@ def test_roi_masking_zeroes_outside_the_polygon():
     ys, xs = torch.meshgrid(torch.arange(h), torch.arange(w), indexing='ij')
     feats = torch.stack([10. * ys + xs, 1000 + 10. * ys + xs])[None]
     # A triangle inside the box (4, 2)-(20, 14), stride 1, RoI grid = box
-    # cells, so each RoI cell is exactly one feature pixel.
+    # cells, so each RoI cell is exactly one pixel wide.
     tri = np.array([4, 2, 20, 2, 4, 14], np.float32)
     out = masked_roi_features(feats, [tri], [0], (12, 16), stride=1)
     assert out.shape == (1, 2, 12, 16)
     mask = polygon_roi_masks([tri], np.array([[4, 2, 20, 14]], np.float32),
                              (12, 16))[0]
-    # Inside: the RoIAlign value, untouched; outside: exactly zero.
+    # Inside: the RoIAlign value (aligned=False: feature j on input j),
+    # untouched; outside: exactly zero.
     ref = roi_align(feats, torch.tensor([[0., 4, 2, 20, 14]]), (12, 16), 1.,
-                    2, 'avg', True)
+                    2, 'avg', False)
     assert torch.equal(out[0][:, mask > 0], ref[0][:, mask > 0])
     assert (out[0][:, mask == 0] == 0).all()
     # The mask is the triangle: cell (r, c) centre (4 + c + .5, 2 + r + .5)
@@ -80,27 +82,144 @@ def test_roi_masking_zeroes_outside_the_polygon():
     rr, cc = np.mgrid[0:12, 0:16]
     expected = (cc + .5) / 16 + (rr + .5) / 12 < 1
     np.testing.assert_array_equal(mask > 0, expected)
-    # And each aligned cell carries the feature of its pixel (x 4.., y 2..).
+    # One pixel convention: a cell centred on input pixel (x, y) reads
+    # feature pixel (x, y) at stride 1 and (x / 4, y / 4) at stride 4. Boxes
+    # on half-pixel edges put the cell centres on whole pixels.
+    box = np.array([3.5, 1.5, 19.5, 13.5], np.float32)
+    rect = np.array([3.5, 1.5, 19.5, 1.5, 19.5, 13.5, 3.5, 13.5], np.float32)
+    out = masked_roi_features(feats, [rect], [0], (12, 16), stride=1)
     assert out[0, :, 0, 0].tolist() == pytest.approx([24., 1024.])
     assert out[0, :, 1, 5].tolist() == pytest.approx([39., 1039.])
+    big = masked_roi_features(feats, [rect * 4], [0], (12, 16), stride=4,
+                              boxes=box[None] * 4)
+    assert torch.allclose(big, out)
 
 
 def test_spn_proposals_from_a_probability_map():
-    spn = SegmentationProposalNetwork(in_channels=C, channels=C,
-                                      unclip_ratio=1.5, min_area=2)
+    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
     prob = torch.zeros(1, 1, 32, 48)
     gts = [np.array([8, 8, 88, 8, 88, 40, 8, 40], np.float32),
            np.array([100, 80, 180, 80, 180, 112, 100, 112], np.float32)]
-    # The SPN's own target for these words: their shrunk polygons.
+    # The SPN's own target for these words: their kernels' coverage.
     target, _ = spn.targets([sample(gts, ['a', 'b'])], (32, 48))
-    prob[0, 0] = target[0] * 0.9
+    prob[0, 0] = target[0]
     (polys, scores), = spn.proposals(prob)
-    assert len(polys) == 2 and scores == pytest.approx([0.9, 0.9])
+    assert len(polys) == 2 and scores[0] > 0.5
     shapes = polys2shapely(polys)
     for gt in polys2shapely(gts):
-        # Unclipping the shrunk region gives the word back.
-        assert max(poly_iou(gt, s) for s in shapes) > 0.7
+        assert max(poly_iou(gt, s) for s in shapes) > 0.85
     assert spn.proposals(torch.zeros(1, 1, 32, 48))[0] == ([], [])
+
+
+def _spn_decode_stats(spn, words, offsets):
+    """Per word: coverage, IoU and centroid offset of its best proposal from
+    a map equal to the SPN's own target, at each sub-pixel offset."""
+    stats = {i: [] for i in range(len(words))}
+    for dx, dy in offsets:
+        polys = [word_box(cx + dx, cy + dy, w, h, a)
+                 if h else curved_band(cx + dx, cy + dy, w, 20)
+                 for cx, cy, w, h, a in words]
+        size = (160, 256)
+        target, _ = spn.targets(
+            [sample([p.reshape(-1) for p in polys], ['w'] * len(polys))],
+            size)
+        (props, _), = spn.proposals(target[:, None])
+        for i, poly in enumerate(polys):
+            best = max((polygon_stats(p, poly) for p in props),
+                       key=lambda st: st[1], default=(0., 0., None))
+            stats[i].append(best)
+    return stats
+
+
+@pytest.mark.parametrize('angle', [0, 30, 90])
+def test_spn_targets_decode_back_to_the_words(angle):
+    """A kernel map equal to its own target gives back every word:
+
+    - found at every sub-pixel position (a one-row kernel is kept: the old
+      contour-area filter dropped 30x6 and 60x12 words at 1-2 of 4 offsets);
+    - centred: mean centroid offset over a stratified grid of sub-pixel
+      positions < 0.5 input px (the old ``(x + .5) * 4`` read-back: +2 px);
+    - covering it: for 30 px tall words of aspect ratio 2..15, >= 95% of
+      the word with IoU >= 0.8 at every position (DBNet's unclip 1.5 covered
+      65-80% of long words); for every size >= 80% (a 6 px tall word's
+      kernel is a quarter of a stride-4 pixel thick, so its exact height is
+      not in the map).
+    """
+    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
+    big = [(60, 30), (150, 30), (300, 30), (450, 30)]
+    small = [(30, 6), (60, 12), (24, 12), (45, 15), (120, 12)]
+    words = []
+    for k, (w, h) in enumerate(big + small):
+        words.append((512, 320, w, h, angle) if k < len(big) else
+                     (96 + 160 * (k - len(big)), 560, w, h, angle))
+    grid = (np.arange(4) + 0.5)
+    offsets = [(x, y) for x in grid for y in grid]
+    for k, word in enumerate(words):  # one word per image: no overlaps
+        stats = _spn_decode_stats(spn, [word], offsets)[0]
+        w, h = word[2:4]
+        assert all(st[2] is not None for st in stats), (w, h)
+        cover = np.array([st[0] for st in stats])
+        iou = np.array([st[1] for st in stats])
+        bias = np.abs(np.mean([st[2] for st in stats], 0))
+        assert (bias < 0.5).all(), (w, h, bias)
+        assert cover.min() >= 0.8, (w, h, cover.min())
+        if h == 30:
+            assert cover.min() >= 0.95 and iou.min() >= 0.8, (w, h, cover,
+                                                                iou)
+
+
+def test_spn_curved_word_decodes_back():
+    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
+    grid = (np.arange(4) + 0.5)
+    stats = _spn_decode_stats(spn, [(512, 480, 200, 0, 0)],
+                              [(x, y) for x in grid for y in grid])[0]
+    assert min(st[0] for st in stats) >= 0.93
+    assert min(st[1] for st in stats) >= 0.8
+
+
+def test_spn_loss_penalises_false_positives_without_text():
+    """Batch-level dice: an image without cared text (none, or only ``###``
+    after a crop) still pushes its false positives down, alone or beside an
+    image with text; per-image dice gave it exactly zero gradient."""
+    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
+    words = [np.array([8, 8, 88, 8, 88, 40, 8, 40], np.float32)]
+    texted = sample(words, ['word'])
+    empty = sample([], [])
+    only_ignored = sample(words, ['###'], ignored=[True])
+    for batch in ([texted, empty], [texted, only_ignored], [empty],
+                  [only_ignored, empty]):
+        prob = torch.full((len(batch), 1, 32, 48), 0.3, requires_grad=True)
+        spn.loss(prob, batch).backward()
+        for b, ds in enumerate(batch):
+            if ds is texted:
+                continue
+            grad = prob.grad[b, 0]
+            if ds is only_ignored:  # the ignored word itself is masked out
+                grad = grad[20:, 30:]
+            assert (grad > 0).all(), b  # lowering p lowers the loss
+
+
+def test_mask_equal_to_its_target_decodes_to_the_word():
+    """The mask head's target marks RoI cells whose centre is inside the
+    word; read back, a mask equal to it outlines the word (IoU > 0.9,
+    centroid within 0.5 px). The contour through the cell centres alone
+    lost half a cell per side: 4.7 px at each end of a 300 px word."""
+    model = tiny_spotter()
+    size = tuple(2 * s for s in model.det_roi_size)
+    for w, h, angle in [(300, 30, 0), (150, 30, 10), (60, 12, 0),
+                        (120, 20, 90), (80, 16, 30)]:
+        offs = []
+        for dx in (0., 0.3, 0.7):
+            word = word_box(400 + dx, 300 + dx, w, h, angle)
+            box = polygon_boxes([word.reshape(-1)])[0]
+            target = polygon_roi_masks([word.reshape(-1)], box[None],
+                                       size)[0]
+            logits = np.where(target > 0, 10., -10.)
+            poly = model._mask_polygon(logits, box, None)
+            _, iou, off = polygon_stats(poly, word)
+            assert iou > 0.9, (w, h, angle, iou)
+            offs.append(off)
+        assert (np.abs(np.mean(offs, 0)) < 0.5).all(), (w, h, angle, offs)
 
 
 @pytest.mark.parametrize('case', ['no_text', 'empty_text', 'oov'])
