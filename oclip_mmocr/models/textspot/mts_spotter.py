@@ -12,8 +12,8 @@ from mmocr.registry import MODELS
 from mmocr.structures import TextRecogDataSample, TextSpottingDataSample
 from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
 from .roi_heads import decode_boxes, encode_boxes
-from .roi_masking import masked_roi_features, polygon_boxes, \
-    polygon_roi_masks
+from .roi_masking import masked_roi_features, masked_word_features, \
+    polygon_boxes, polygon_roi_masks
 from .text_kernels import offset_outline
 
 
@@ -28,9 +28,12 @@ class MTSSpotter(BaseModel):
     features: :class:`BoxScoreHead` (text vs background and a refined box),
     an instance mask head (:class:`TextMaskHead`, whose contour is the output
     polygon) and an attention recogniser (MMOCR's SAR encoder and decoder
-    with MMOCR's ``Dictionary``). At inference the mask head and the
-    recogniser read the refined boxes (still masked by the proposal
-    polygon).
+    with MMOCR's ``Dictionary``). At inference the mask head reads the
+    refined boxes (still masked by the proposal polygon) and the recogniser
+    reads each output polygon along its own axis (rotated RoIAlign over its
+    minimum-area rectangle, hard-masked by the polygon), so rotated and
+    steep words reach it upright; in training it reads the positive
+    proposals the same way.
 
     Training proposals are the ground-truth polygons plus the SPN's own
     (detached), a proposal being positive when its IoU with a ground truth
@@ -42,7 +45,8 @@ class MTSSpotter(BaseModel):
         rec_encoder, rec_decoder (dict): MMOCR recognition encoder/decoder
             configs (the decoder holds the dictionary and the CE loss).
         det_roi_size (tuple): RoI grid of the score and mask heads.
-        rec_roi_size (tuple): RoI grid of the recogniser (h, w).
+        rec_roi_size (tuple): RoI grid of the recogniser (h, w), ``w``
+            along the word.
         max_train_proposals (int): SPN proposals used per image in training.
         pos_iou (float): IoU making a proposal positive.
         mask_thr (float): Instance mask binarisation at inference.
@@ -173,9 +177,9 @@ class MTSSpotter(BaseModel):
             losses['loss_mask'] = zero + self.mask_head(det[:1]).sum() * 0
         rec = [i for i in pos if self.usable_text(targets[i][1])]
         if rec:
-            feat = masked_roi_features(feats, [polys[i] for i in rec],
-                                       [inds[i] for i in rec],
-                                       self.rec_roi_size, self.spn.stride)
+            feat = masked_word_features(feats, [polys[i] for i in rec],
+                                        [inds[i] for i in rec],
+                                        self.rec_roi_size, self.spn.stride)
             samples = []
             for i in rec:
                 s = TextRecogDataSample()
@@ -237,8 +241,8 @@ class MTSSpotter(BaseModel):
             self._mask_polygon(m, bx, p)
             for m, bx, p in zip(masks, boxes, polys)
         ]
-        feat = masked_roi_features(feats, polys, inds, self.rec_roi_size,
-                                   self.spn.stride, boxes)
+        feat = masked_word_features(feats, out_polys, inds,
+                                    self.rec_roi_size, self.spn.stride)
         samples = [TextRecogDataSample() for _ in polys]
         out_enc = self.rec_encoder(feat, samples)
         rec = self.rec_decoder.predict(feat, out_enc, samples)
