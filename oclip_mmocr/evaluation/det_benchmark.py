@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmocr.evaluation import HmeanIOUMetric
-from .metrics import E2EHmeanIOUMetric
+from .metrics import SpottingHmeanIOUMetric
 
 #: MMOCR's default sweep (HmeanIOUMetric's ``pred_score_thrs``).
 MMOCR_SWEEP = (0.3, 0.9, 0.1)
@@ -98,8 +98,8 @@ def score_predictions(samples: Sequence[Dict],
 def e2e_at(samples: Sequence[Dict], thr: float,
            protocol: str) -> Dict[str, float]:
     """End-to-end P/R/H (no lexicon) at ``thr`` with
-    :class:`E2EHmeanIOUMetric`."""
-    metric = E2EHmeanIOUMetric(protocol=protocol, pred_score_thr=thr)
+    :class:`SpottingHmeanIOUMetric`."""
+    metric = SpottingHmeanIOUMetric(protocol=protocol, pred_score_thr=thr)
     metric.process([], samples)
     res = metric.compute_metrics(metric.results)
     return dict(precision=res['e2e_precision'], recall=res['e2e_recall'],

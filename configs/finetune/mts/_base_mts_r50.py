@@ -92,7 +92,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False))
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='E2EHmeanIOUMetric', protocol='icdar2015'),
+    dict(type='SpottingHmeanIOUMetric', protocol='icdar2015'),
     dict(type='HmeanIOUMetric'),
 ]
 test_evaluator = val_evaluator

@@ -11,7 +11,7 @@ train_dataloader = dict(dataset=_base_.totaltext_textspotting_train)
 val_dataloader = dict(dataset=_base_.totaltext_textspotting_test)
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='E2EHmeanIOUMetric', protocol='totaltext'),
+    dict(type='SpottingHmeanIOUMetric', protocol='totaltext'),
     dict(type='HmeanIOUMetric'),
 ]
 test_evaluator = val_evaluator

@@ -83,8 +83,11 @@ def rrc_transcription_match(gt: str, det: str, case_sensitive: bool = False
 
 
 @METRICS.register_module()
-class E2EHmeanIOUMetric(BaseMetric):
+class SpottingHmeanIOUMetric(BaseMetric):
     """End-to-end hmean (and detection hmean) of a text spotter.
+
+    (Registered under a name of our own: MMOCR's ABCNet project registers
+    ``E2EHmeanIOUMetric`` in the same registry.)
 
     Matching follows MMOCR's :class:`HmeanIOUMetric` and the RRC scripts:
     predictions under ``pred_score_thr`` are dropped, predictions lying

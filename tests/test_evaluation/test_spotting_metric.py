@@ -1,10 +1,10 @@
-"""E2EHmeanIOUMetric on hand-built cases with known answers."""
+"""SpottingHmeanIOUMetric on hand-built cases with known answers."""
 import numpy as np
 import pytest
 import torch
 
 from mmocr.evaluation import HmeanIOUMetric
-from oclip_mmocr.evaluation import (E2EHmeanIOUMetric,
+from oclip_mmocr.evaluation import (SpottingHmeanIOUMetric,
                                     rrc_transcription_match,
                                     rrc_word_is_cared, snap_to_lexicon)
 
@@ -28,9 +28,16 @@ def sample(gts, preds, img_path='imgs/test/img_1.jpg'):
 
 
 def run(samples, **kwargs):
-    metric = E2EHmeanIOUMetric(**kwargs)
+    metric = SpottingHmeanIOUMetric(**kwargs)
     metric.process([], samples)
     return metric.compute_metrics(metric.results)
+
+
+def test_registered_under_a_name_of_its_own():
+    """MMOCR's ABCNet project registers ``E2EHmeanIOUMetric``: we must not."""
+    from mmocr.registry import METRICS
+    assert METRICS.get('SpottingHmeanIOUMetric') is SpottingHmeanIOUMetric
+    assert 'E2EHmeanIOUMetric' not in METRICS.module_dict
 
 
 def test_perfect_match():
@@ -122,13 +129,13 @@ def test_lsvt_normalised_edit_distance():
 
 def test_bad_configuration(tmp_path):
     with pytest.raises(ValueError, match='protocol must be one of'):
-        E2EHmeanIOUMetric(protocol='cocotext')
+        SpottingHmeanIOUMetric(protocol='cocotext')
     with pytest.raises(ValueError, match="totaltext has the lexicons"):
-        E2EHmeanIOUMetric(protocol='totaltext', lexicon='weak')
+        SpottingHmeanIOUMetric(protocol='totaltext', lexicon='weak')
     with pytest.raises(ValueError, match='needs lexicon_file'):
-        E2EHmeanIOUMetric(lexicon='generic')
+        SpottingHmeanIOUMetric(lexicon='generic')
     with pytest.raises(FileNotFoundError, match='lexicon file not found'):
-        E2EHmeanIOUMetric(lexicon='weak', lexicon_file=str(tmp_path / 'x'))
+        SpottingHmeanIOUMetric(lexicon='weak', lexicon_file=str(tmp_path / 'x'))
     s = sample([(box(0, 0), 'a', False)], [(box(0, 0), 'a', 0.9)],
                img_path='imgs/img_9.jpg')
     with pytest.raises(FileNotFoundError, match='voc_img_9.txt'):
