@@ -18,9 +18,14 @@ class OCLIPImageEncoder(BaseModule):
         backbone (dict): Config of the trunk, normally
             ``dict(type='CLIPResNet', depth=50, out_indices=(3, ))``.
         attnpool (dict): Config of :class:`AttentionPool2d`.
-        channels_last (bool): Run the trunk in channels-last memory format,
-            which is faster with oneDNN (CPU) and cuDNN convolutions. The
-            numbers are unchanged. Defaults to False.
+        channels_last (bool): Run the trunk in channels-last memory format:
+            faster convolutions with oneDNN (CPU) and cuDNN, and not the
+            same numbers on a CPU in training: PyTorch's channels-last CPU
+            batch norm accumulates the batch statistics in float32 where
+            the contiguous kernel uses float64, so embeddings and gradients
+            move further from a float64 reference (README, "Numerics").
+            Defaults to False: the trunk computes what the released code
+            computes.
         compile (bool | dict): ``torch.compile`` the trunk in place (its
             state-dict keys are unchanged), e.g. to fuse batch norm and
             ReLU; a dict is passed as compile options. The first step then

@@ -5,8 +5,10 @@ model = dict(
     data_preprocessor=dict(type='OCLIPDataPreprocessor'),
     image_encoder=dict(
         type='OCLIPImageEncoder',
-        # Same numbers, faster convolutions (CPU and GPU); see benchmarks/.
-        channels_last=True,
+        # True: faster convolutions, but on a CPU the batch statistics are
+        # accumulated in float32 (README, "Numerics"); off = the released
+        # code's numbers.
+        channels_last=False,
         backbone=dict(
             type='CLIPResNet',
             depth=50,
