@@ -1,20 +1,5 @@
-# The released code's behaviour instead of the paper's (needed to continue
-# from the released checkpoints): the first 32 words in annotation order, a
-# text embedding averaged over all 32 word slots (empty ones included), the
-# contrastive loss halved and no temperature clamp.
-_base_ = ['oclip_r50_synthtext.py']
+# SynthText with the released code's behaviour (see _base_/released_code.py).
+_base_ = ['oclip_r50_synthtext.py', '_base_/released_code.py']
 
-model = dict(
-    text_pooling='all_slots',
-    num_word_slots=32,
-    decoder=dict(init_std_width=64),
-    loss_contrastive=dict(halve=True, max_logit_scale=None))
-
-train_pipeline = [
-    dict(type='LoadImageFromFile', color_type='color', ignore_empty=True),
-    dict(type='SampleWords', max_words=32, shuffle=False),
-    dict(type='MaskCharacters'),
-    dict(type='RandomResizedCrop', size=512, scale=(0.95, 1.0)),
-    dict(type='PackOCLIPInputs'),
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+model = _base_.released_model
+train_dataloader = dict(dataset=dict(pipeline=_base_.released_pipeline))

@@ -5,6 +5,8 @@ a config."""
 import argparse
 import os
 import os.path as osp
+import re
+from typing import Optional
 
 from mmengine.config import Config, DictAction
 
@@ -24,12 +26,30 @@ def add_runner_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
+def export_config_variables(options: Optional[dict]) -> None:
+    """``--cfg-options key=value`` for a top-level ``key`` also sets the
+    environment variable ``OCLIP_<KEY>``.
+
+    MMEngine fixes a config's variables when it parses the file, so
+    overriding ``lsvt_root`` afterwards would not reach the paths built from
+    it; our configs read such variables as ``{{$OCLIP_<KEY>:default}}``,
+    which MMEngine substitutes before anything is derived from them.
+    """
+    for key, value in (options or {}).items():
+        if re.fullmatch(r'[a-z_][a-z0-9_]*', key) and isinstance(
+                value, (str, int, float)):
+            os.environ[f'OCLIP_{key.upper()}'] = str(value)
+
+
 def load_runner_config(config: str, args: argparse.Namespace) -> Config:
-    """The config with ``--cfg-options`` merged, the launcher set and the
-    work dir ``--work-dir``, else the config's, else
-    ``work_dirs/<config name>`` (MMOCR's convention)."""
+    """The config with ``--cfg-options`` merged (top-level ones also as the
+    ``OCLIP_*`` variables read while parsing, see
+    :func:`export_config_variables`), the launcher set and the work dir
+    ``--work-dir``, else the config's, else ``work_dirs/<config name>``
+    (MMOCR's convention)."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_config_variables(args.cfg_options)
     cfg = Config.fromfile(config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:

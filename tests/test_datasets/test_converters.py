@@ -161,3 +161,56 @@ def test_lsvt_full_errors(tmp_path):
                 np.zeros((8, 8, 3), np.uint8))
     with pytest.raises(ValueError, match='leaves no training image'):
         convert_lsvt_full(str(path), str(tmp_path), val_size=5)
+
+
+class _Marker:
+    """Unpickling this would create a file: a harmless stand-in for code."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))
+
+
+def test_released_char_dict(tmp_path):
+    """The released pickled code points -> a dictionary file giving the same
+    ids (character i at i + 1, then mask and end); bad files are refused
+    naming the file and the entry, and a pickle that needs code never
+    runs."""
+    import pickle
+    import subprocess
+    import sys
+
+    from oclip_mmocr.datasets.converters import read_released_char_dict
+    from tests.conftest import REPO
+    chars = ['a', '中', '文', ' ', '\u3000', '😀']
+    src = tmp_path / 'chars.pkl'
+    src.write_bytes(pickle.dumps([ord(c) for c in chars]))
+    out = tmp_path / 'dict.txt'
+    proc = subprocess.run(
+        [sys.executable, 'tools/dataset_converters/released_char_dict.py',
+         str(src), str(out)], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert '6 characters (vocabulary 9 ids)' in proc.stdout
+    d = OCLIPDictionary(dict_file=str(out))
+    assert [d.char2id[c] for c in chars] == [1, 2, 3, 4, 5, 6]
+    assert (d.mask_id, d.end_id, d.num_classes) == (7, 8, 9)
+
+    def refused(obj, match):
+        bad = tmp_path / 'bad.pkl'
+        bad.write_bytes(pickle.dumps(obj))
+        with pytest.raises(ValueError, match=match) as e:
+            read_released_char_dict(str(bad))
+        assert str(bad) in str(e.value)
+
+    refused([97, 98, 97], r'entries 0 and 2 are both')
+    refused([97, 10], r'entry 1 is a line break')
+    refused([97, -1], r'entry 1 is -1, not a code point')
+    refused({'a': 1}, 'expected a non-empty list')
+    marker = tmp_path / 'marker'
+    refused(_Marker(marker), r'refers to (io|builtins)\.open')
+    assert not marker.exists()
+    (tmp_path / 'junk.pkl').write_bytes(b'\x00junk')
+    with pytest.raises(ValueError, match='not a pickled character list'):
+        read_released_char_dict(str(tmp_path / 'junk.pkl'))

@@ -73,3 +73,92 @@ def test_convert_released_layout_end_to_end(tmp_path):
         torch.testing.assert_close(
             model.backbone.layer3[0].downsample[2].running_var,
             state['module.visual.layer3.0.downsample.1.running_var'])
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, 'tools/convert_official_checkpoint.py',
+                           *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True)
+
+
+def test_help_needs_no_heavy_import():
+    """``--help`` answers before torch / MMOCR are imported."""
+    code = ('import runpy, sys\n'
+            'sys.argv = ["convert_official_checkpoint.py", "--help"]\n'
+            'try:\n'
+            '    runpy.run_path("tools/convert_official_checkpoint.py", '
+            'run_name="__main__")\n'
+            'except SystemExit:\n'
+            '    pass\n'
+            'print(sorted(m for m in ("torch", "mmocr", "mmengine", '
+            '"oclip_mmocr") if m in sys.modules))\n')
+    proc = subprocess.run([sys.executable, '-c', code], cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert '--to-released' in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == '[]'
+
+
+class _Marker:
+    """Unpickling this would create a file: a harmless stand-in for code."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))
+
+
+def test_bad_inputs_get_one_line_errors(tmp_path):
+    missing = tmp_path / 'nope.pt'
+    garbage = tmp_path / 'garbage.pt'
+    garbage.write_bytes(b'not a checkpoint at all')
+    evil = tmp_path / 'evil.pt'
+    marker = tmp_path / 'marker'
+    torch.save({'state_dict': {'x': _Marker(marker)}}, evil)
+    ours = tmp_path / 'ours.pth'
+    torch.save({'state_dict': {'image_encoder.backbone.stem.0.weight':
+                               torch.zeros(1)}}, ours)
+    backbone = tmp_path / 'backbone.pth'
+    torch.save({'stem.0.weight': torch.zeros(1)}, backbone)
+    cases = [(missing, 'no such file'),
+             (garbage, 'not a readable PyTorch checkpoint'),
+             (evil, 'refused by weights-only loading'),
+             (ours, 'already an oclip_mmocr checkpoint; use '
+              'tools/export_backbone.py'),
+             (backbone, 'holds a bare backbone')]
+    for path, expected in cases:
+        proc = _run(path, tmp_path / 'out')
+        assert proc.returncode == 1, (path, proc.stdout)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith('error: '), \
+            proc.stderr
+        assert expected in lines[0] and str(path) in lines[0], lines[0]
+    assert not marker.exists()
+    proc = _run('--to-released', backbone, tmp_path / 'x.pt')
+    assert proc.returncode == 1 and 'not a full oclip_mmocr' in proc.stderr
+
+
+def test_to_released_round_trip(tmp_path):
+    """Ours -> released layout (the file the released code loads) -> ours:
+    every tensor back under its own name, equal."""
+    from oclip_mmocr.utils.official_checkpoint import official_to_oclip
+    from tests.conftest import tiny_model_cfg
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_model_cfg())
+    src = tmp_path / 'epoch_1.pth'
+    torch.save(dict(meta=dict(epoch=1), state_dict=model.state_dict()), src)
+    out = tmp_path / 'released' / 'RN50_ours.pt'
+    proc = _run('--to-released', src, out)
+    assert proc.returncode == 0, proc.stderr
+    released = load_checkpoint_file(str(out))['state_dict']
+    assert all(k.startswith('module.') for k in released)
+    assert 'module.visual.conv1.weight' in released
+    back = official_to_oclip({k[7:]: v for k, v in released.items()})
+    state = model.state_dict()
+    assert set(back) == set(state)
+    for k, v in state.items():
+        assert torch.equal(back[k], v), k
+    # The reverse is refused on an already released file.
+    proc = _run('--to-released', out, tmp_path / 'again.pt')
+    assert proc.returncode == 1 and 'already in the released' in proc.stderr

@@ -1,6 +1,7 @@
 # ICDAR19-LSVT full annotations in MMOCR's detection layout, as written by
 # tools/dataset_converters/lsvt_full.py (same shape as MMOCR's dataset files).
-lsvt_textdet_data_root = 'data/lsvt'
+# The same OCLIP_LSVT_ROOT (`--cfg-options lsvt_root=DIR`) as pretraining.
+lsvt_textdet_data_root = '{{$OCLIP_LSVT_ROOT:data/lsvt}}'
 lsvt_textdet_train = dict(
     type='OCRDataset',
     data_root=lsvt_textdet_data_root,
