@@ -4,9 +4,11 @@
 Every variant runs in this process on the same batch; their steps are
 interleaved over several rounds (so drifts of a shared machine hit them
 alike) and each is reported by its median step as a ratio to the first one
-(the baseline). Peak memory is measured per variant in a child process (peak
-RSS on CPU, peak allocated on GPU), since a CPU process cannot forget the
-memory of a previous variant. Variants:
+(the baseline). On a CPU, peak memory is measured per variant in a child
+process (peak RSS), since a CPU process cannot forget the
+memory of a previous variant; on a GPU, the peak allocated while the
+variant is built and stepped, counted from what was allocated before it
+(the earlier variants' weights and optimiser states). Variants:
 
 - ``released``: the released oCLIP model code (bytedance/oclip
   ``src/clip/model.py``, pass its path with ``--released-model``), with our
@@ -218,14 +220,16 @@ def main() -> None:
           'interleaved steps', flush=True)
     steps, diffs, times, mems = {}, {}, {v: [] for v in variants}, {}
     for name in variants:
+        if dev.startswith('cuda'):
+            # The variants built before stay allocated: count from here.
+            before = torch.cuda.memory_allocated()
+            torch.cuda.reset_peak_memory_stats()
         steps[name], check = build_variant(name, base, args, batch)
         diffs[name] = abs(check - ref_loss)
-        if dev.startswith('cuda'):
-            torch.cuda.reset_peak_memory_stats()
         steps[name]()  # warm-up (and compilation)
         if dev.startswith('cuda'):
             steps[name]()
-            mems[name] = peak_memory_mib(dev)
+            mems[name] = peak_memory_mib(dev) - before / 2**20
     for _ in range(args.rounds):
         for name in variants:
             sync(dev)

@@ -68,12 +68,17 @@ def _encoder_cfg(**kw):
 
 
 def test_channels_last_numerics_are_what_the_readme_says():
-    """The README's claims about ``channels_last``: off by default; in eval
-    mode the same numbers; in training on a CPU, further from float64 (its
-    batch norm accumulates batch statistics in float32): gradients at least
-    2x further (median elementwise) and outputs further. If a PyTorch
-    release changes that, this fails and the README must change."""
-    assert MODELS.build(_encoder_cfg()).channels_last is False
+    """The README's claims about ``channels_last``: ``'auto'`` by default,
+    contiguous on a CPU; in eval mode the same numbers; in training on a
+    CPU, further from float64 (its batch norm accumulates batch statistics
+    in float32): gradients at least 2x further (median elementwise) and
+    outputs further. If a PyTorch release changes that, this fails and the
+    README must change."""
+    enc = MODELS.build(_encoder_cfg())
+    assert enc.channels_last_mode == 'auto' and enc.channels_last is False
+    enc.to('cpu')
+    assert enc.channels_last is False
+    assert enc.backbone.stem[0].weight.is_contiguous()
     torch.manual_seed(0)
     a = MODELS.build(_encoder_cfg())
     b = MODELS.build(_encoder_cfg(channels_last=True))
