@@ -24,3 +24,14 @@ def build_dataset(root: str, size: int, **kwargs):
 def batch(dataset, indices=None):
     indices = range(len(dataset)) if indices is None else indices
     return pseudo_collate([dataset[i] for i in indices])
+
+
+class PickleMarker:
+    """Unpickling this creates the file ``path``: a harmless stand-in for a
+    pickle that would run code (the file must never appear)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))

@@ -163,15 +163,6 @@ def test_lsvt_full_errors(tmp_path):
         convert_lsvt_full(str(path), str(tmp_path), val_size=5)
 
 
-class _Marker:
-    """Unpickling this would create a file: a harmless stand-in for code."""
-
-    def __init__(self, path):
-        self.path = str(path)
-
-    def __reduce__(self):
-        return (open, (self.path, 'w'))
-
 
 def test_released_char_dict(tmp_path):
     """The released pickled code points -> a dictionary file giving the same
@@ -184,6 +175,7 @@ def test_released_char_dict(tmp_path):
 
     from oclip_mmocr.datasets.converters import read_released_char_dict
     from tests.conftest import REPO
+    from tests.helpers import PickleMarker
     chars = ['a', '中', '文', ' ', '\u3000', '😀']
     src = tmp_path / 'chars.pkl'
     src.write_bytes(pickle.dumps([ord(c) for c in chars]))
@@ -209,7 +201,7 @@ def test_released_char_dict(tmp_path):
     refused([97, -1], r'entry 1 is -1, not a code point')
     refused({'a': 1}, 'expected a non-empty list')
     marker = tmp_path / 'marker'
-    refused(_Marker(marker), r'refers to (io|builtins)\.open')
+    refused(PickleMarker(marker), r'refers to (io|builtins)\.open')
     assert not marker.exists()
     (tmp_path / 'junk.pkl').write_bytes(b'\x00junk')
     with pytest.raises(ValueError, match='not a pickled character list'):

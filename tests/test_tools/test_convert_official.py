@@ -8,6 +8,7 @@ from mmengine.config import Config
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import load_checkpoint_file
 from tests.conftest import REPO
+from tests.helpers import PickleMarker
 from tests.test_utils.test_official_checkpoint import read_tsv
 
 
@@ -99,15 +100,6 @@ def test_help_needs_no_heavy_import():
     assert proc.stdout.strip().splitlines()[-1] == '[]'
 
 
-class _Marker:
-    """Unpickling this would create a file: a harmless stand-in for code."""
-
-    def __init__(self, path):
-        self.path = str(path)
-
-    def __reduce__(self):
-        return (open, (self.path, 'w'))
-
 
 def test_bad_inputs_get_one_line_errors(tmp_path):
     missing = tmp_path / 'nope.pt'
@@ -115,7 +107,7 @@ def test_bad_inputs_get_one_line_errors(tmp_path):
     garbage.write_bytes(b'not a checkpoint at all')
     evil = tmp_path / 'evil.pt'
     marker = tmp_path / 'marker'
-    torch.save({'state_dict': {'x': _Marker(marker)}}, evil)
+    torch.save({'state_dict': {'x': PickleMarker(marker)}}, evil)
     ours = tmp_path / 'ours.pth'
     torch.save({'state_dict': {'image_encoder.backbone.stem.0.weight':
                                torch.zeros(1)}}, ours)
