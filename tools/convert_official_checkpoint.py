@@ -45,29 +45,16 @@ class ConversionError(Exception):
 
 def read_state(path: str):
     """The checkpoint's tensors, with a one-line error for what cannot be
-    read."""
-    import pickle
-
+    read (missing, truncated, or needing code to unpickle)."""
     from oclip_mmocr.utils import load_checkpoint_file, unwrap_state_dict
+    from oclip_mmocr.utils.checkpoint_check import (UnreadableCheckpointError,
+                                                    UntrustedCheckpointError)
     if not osp.isfile(path):
         raise ConversionError(f'{path}: no such file')
     try:
         ckpt = load_checkpoint_file(path)
-    except pickle.UnpicklingError as e:
-        # torch words both refusals alike; what its unpickler stopped at
-        # tells code (a global) from bytes that are no pickle at all.
-        reason = str(e).partition('WeightsUnpickler error:')[2].strip()
-        reason = (reason or str(e)).split('\n')[0].strip()
-        if 'Unsupported global' in reason or 'Unsupported class' in reason:
-            raise ConversionError(
-                f'{path}: refused by weights-only loading: it needs code to '
-                f'load ({reason})') from None
-        raise ConversionError(
-            f'{path}: not a readable PyTorch checkpoint ({reason})') from None
-    except (RuntimeError, EOFError, ValueError) as e:
-        first = str(e).strip().split('\n')[0]
-        raise ConversionError(
-            f'{path}: not a readable PyTorch checkpoint ({first})') from None
+    except (UnreadableCheckpointError, UntrustedCheckpointError) as e:
+        raise ConversionError(str(e).split('\n')[0]) from None
     try:
         return unwrap_state_dict(ckpt)
     except TypeError as e:

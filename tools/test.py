@@ -14,7 +14,8 @@ import argparse
 from mmengine.runner import Runner
 
 import oclip_mmocr  # noqa: F401  registers components, safe checkpoint types
-from oclip_mmocr.utils.cli import add_runner_args, load_runner_config
+from oclip_mmocr.utils.cli import (add_runner_args, load_runner_config,
+                                   start_cpu_processes)
 
 
 def main() -> None:
@@ -25,6 +26,7 @@ def main() -> None:
     add_runner_args(parser)
     args = parser.parse_args()
     cfg = load_runner_config(args.config, args)
+    start_cpu_processes(cfg)
     cfg.load_from = args.checkpoint
     if args.dump:
         evaluators = cfg.test_evaluator

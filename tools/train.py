@@ -10,7 +10,8 @@ import argparse
 from mmengine.runner import Runner
 
 import oclip_mmocr  # noqa: F401  registers components, safe checkpoint types
-from oclip_mmocr.utils.cli import add_runner_args, load_runner_config
+from oclip_mmocr.utils.cli import (add_runner_args, load_runner_config,
+                                   start_cpu_processes)
 
 
 def main() -> None:
@@ -25,12 +26,18 @@ def main() -> None:
     parser.add_argument(
         '--amp', action='store_true', help='enable mixed precision (GPU)')
     parser.add_argument(
+        '--check-data',
+        action='store_true',
+        help='before training, open every image of the datasets and check '
+        'every polygon; list all problems (file, instance) and stop if any')
+    parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
         help='scale the learning rate with the actual global batch size')
     add_runner_args(parser)
     args = parser.parse_args()
     cfg = load_runner_config(args.config, args)
+    start_cpu_processes(cfg)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
@@ -40,6 +47,12 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
+    if args.check_data:
+        hooks = [h for h in cfg.get('custom_hooks', [])
+                 if h.get('type') != 'DataCheckHook']
+        cfg.custom_hooks = hooks + [
+            dict(type='DataCheckHook', check_images=True)
+        ]
     if args.auto_scale_lr:
         if not cfg.get('auto_scale_lr'):
             raise ValueError('--auto-scale-lr needs auto_scale_lr.'

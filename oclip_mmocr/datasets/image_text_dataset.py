@@ -1,6 +1,7 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 import inspect
 import json
+import logging
 from collections import Counter
 from typing import Dict, List, Optional, Union
 
@@ -20,6 +21,11 @@ def load_annotation_json(ann_file: str) -> Dict:
     except FileNotFoundError:
         raise FileNotFoundError(
             f'annotation file not found: {ann_file}') from None
+    except UnicodeDecodeError as e:
+        raise ValueError(
+            f'{ann_file} is not UTF-8 text (byte {e.start}: '
+            f'{e.object[e.start:e.start + 1]!r}); MMOCR annotation files are '
+            'UTF-8 JSON') from None
     try:
         ann = json.loads(text)
     except json.JSONDecodeError as e:
@@ -77,6 +83,7 @@ class OCLIPDataset(BaseDataset):
         self.dictionary = dictionary if isinstance(
             dictionary, OCLIPDictionary) else TASK_UTILS.build(dictionary)
         self.filter_stats: Counter = Counter()
+        self.skipped_images = 0
         kwargs['pipeline'] = [
             self._with_dictionary(t) for t in kwargs.get('pipeline', [])
         ]
@@ -111,9 +118,35 @@ class OCLIPDataset(BaseDataset):
         ]
         return info
 
+    def prepare_data(self, idx: int):
+        """The pipeline's output; an image the pipeline cannot read
+        (``LoadImageFromFile(ignore_empty=True)`` returns nothing) is counted
+        and logged, with its path, to the run's log, and MMEngine draws
+        another one."""
+        data = super().prepare_data(idx)
+        if data is None:
+            self.skipped_images += 1
+            print_log(
+                f'{type(self).__name__}: skipped unreadable image '
+                f'{self.get_data_info(idx)["img_path"]} '
+                f'({self.skipped_images} skipped so far by this process)',
+                logger='current', level=logging.WARNING)
+        return data
+
     def filter_data(self) -> List[Dict]:
         """Drop unusable words and the images left without words; log
         counts."""
+        paths = Counter(info['img_path'] for info in self.data_list)
+        repeated = {p: n for p, n in paths.items() if n > 1}
+        if repeated:
+            shown = ', '.join(f'{p} (x{n})'
+                              for p, n in list(repeated.items())[:5])
+            print_log(
+                f'{type(self).__name__}({self.ann_file}): {len(repeated)} '
+                f'images are listed more than once ({shown}'
+                f'{", ..." if len(repeated) > 5 else ""}); each entry is '
+                'kept, so they are seen more often', logger='current',
+                level=logging.WARNING)
         stats: Counter = Counter()
         kept: List[Dict] = []
         max_chars = self.dictionary.max_len - 1

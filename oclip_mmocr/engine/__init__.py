@@ -1,1 +1,3 @@
+from .fileio import *  # noqa: F401,F403
 from .hooks import *  # noqa: F401,F403
+from .runner import *  # noqa: F401,F403

@@ -1,10 +1,13 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Moving the pretrained trunk out of an oCLIP checkpoint, strictly."""
+import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Mapping, Optional, Union
 
 import torch
 import torch.nn as nn
+
+from .checkpoint_check import check_finite, load_checked
 
 #: Where the trunk lives inside :class:`OCLIP`.
 BACKBONE_PREFIX = 'image_encoder.backbone.'
@@ -29,11 +32,12 @@ class BackboneKeyMismatchError(RuntimeError):
 
 def load_checkpoint_file(path: str) -> Dict:
     """``torch.load`` with ``weights_only=True`` onto the CPU: a checkpoint
-    from the internet must not be able to run code."""
-    try:
-        return torch.load(path, map_location='cpu', weights_only=True)
-    except FileNotFoundError:
-        raise FileNotFoundError(f'checkpoint not found: {path}') from None
+    from the internet must not be able to run code. A missing, truncated or
+    code-needing file raises an error naming it (see
+    :func:`~oclip_mmocr.utils.checkpoint_check.load_checked`)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'checkpoint not found: {path}')
+    return load_checked(path)
 
 
 def unwrap_state_dict(ckpt: Mapping) -> Dict[str, torch.Tensor]:
@@ -67,7 +71,9 @@ def check_strict(module: nn.Module,
                  state: Mapping[str, torch.Tensor],
                  source: str = 'state dict') -> None:
     """Raise :class:`BackboneKeyMismatchError` unless ``state`` has exactly
-    ``module``'s keys with the same shapes."""
+    ``module``'s keys with the same shapes, and
+    :class:`~oclip_mmocr.utils.checkpoint_check.NonFiniteTensorError` if any
+    of its tensors holds NaN or inf."""
     expected = module.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
@@ -78,6 +84,7 @@ def check_strict(module: nn.Module,
     if missing or unexpected or mismatched:
         raise BackboneKeyMismatchError(source, missing, unexpected,
                                        mismatched)
+    check_finite(state.items(), source)
 
 
 def load_backbone_strict(module: nn.Module,

@@ -60,3 +60,29 @@ def load_runner_config(config: str, args: argparse.Namespace) -> Config:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(config))[0])
     return cfg
+
+
+def start_cpu_processes(cfg: Config) -> None:
+    """``--launcher pytorch`` without a CUDA device: start the process group
+    with gloo on the CPU before MMEngine would call ``torch.cuda.set_device``
+    (which fails there), with the config's timeout, and wrap the model in
+    DDP without device ids. MMEngine sees the group and uses it."""
+    import datetime
+
+    import torch
+    import torch.distributed as dist
+    if cfg.get('launcher') != 'pytorch' or torch.cuda.is_available() or \
+            dist.is_initialized():
+        return
+    dist_cfg = cfg.get('env_cfg', {}).get('dist_cfg', {})
+    timeout = dist_cfg.get('timeout')
+    dist.init_process_group(
+        backend='gloo',
+        timeout=datetime.timedelta(seconds=timeout) if timeout else None)
+    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
+    wrapper.setdefault('type', 'MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    if dist.get_rank() == 0:
+        print(f'no CUDA device: {dist.get_world_size()} processes on the CPU '
+              '(gloo)', flush=True)

@@ -44,4 +44,13 @@ clip_normalization = dict(
 imagenet_normalization = dict(
     mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
 
-custom_hooks = [dict(type='BackboneCheckpointHook', key='oclip_backbone')]
+custom_hooks = [
+    dict(type='BackboneCheckpointHook', key='oclip_backbone'),
+    # --resume picks the newest checkpoint that loads (README, "Long runs and
+    # failures"); a NaN/inf loss stops the run.
+    dict(type='SafeResumeHook'),
+    dict(type='NonFiniteLossHook', max_skips=0),
+    # Malformed polygons stop the run before the first iteration, listed;
+    # check_images=True (tools/train.py --check-data) decodes every image.
+    dict(type='DataCheckHook', check_images=False),
+]

@@ -92,7 +92,10 @@ train_cfg = dict(
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [dict(type='PolyLR', power=0.9, end=max_epochs)]
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(
     logger=dict(interval=16),
-    checkpoint=dict(interval=max_epochs))
+    checkpoint=dict(type='AtomicCheckpointHook', interval=max_epochs))
+env_cfg = dict(dist_cfg=dict(timeout=1800))
 randomness = dict(seed=0)

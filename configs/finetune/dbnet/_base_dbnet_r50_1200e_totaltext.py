@@ -5,3 +5,7 @@ _base_ = ['mmocr::textdet/dbnet/dbnet_resnet18_fpnc_1200e_totaltext.py']
 model = dict(
     neck=dict(in_channels=[256, 512, 1024, 2048]),
     det_head=dict(postprocessor=dict(text_repr_type='poly')))
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+env_cfg = dict(dist_cfg=dict(timeout=1800))

@@ -6,3 +6,7 @@ _base_ = [
 ]
 _base_.model.backbone = _base_.oclip_r50
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+env_cfg = dict(dist_cfg=dict(timeout=1800))

@@ -5,3 +5,7 @@ _base_ = [
 ]
 _base_.model.backbone = dict(_base_.imagenet_r50, out_indices=(1, 2, 3))
 _base_.model.data_preprocessor.update(_base_.imagenet_normalization)
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+env_cfg = dict(dist_cfg=dict(timeout=1800))

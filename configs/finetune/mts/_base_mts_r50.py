@@ -110,7 +110,12 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=500),
     dict(type='MultiStepLR', milestones=[200, 267], end=max_epochs),
 ]
-default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=3))
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(
+    checkpoint=dict(
+        type='AtomicCheckpointHook', interval=20, max_keep_ckpts=3))
+env_cfg = dict(dist_cfg=dict(timeout=1800))
 visualizer = dict(type='TextSpottingLocalVisualizer', name='visualizer')
 auto_scale_lr = dict(base_batch_size=8)
 find_unused_parameters = True

@@ -13,7 +13,11 @@ test_dataloader = val_dataloader
 
 max_epochs = 24
 train_cfg = dict(max_epochs=max_epochs, val_interval=4)
-default_hooks = dict(checkpoint=dict(interval=4))
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(
+    checkpoint=dict(type='AtomicCheckpointHook', interval=4))
+env_cfg = dict(dist_cfg=dict(timeout=1800))
 param_scheduler = [
     dict(type='MultiStepLR', milestones=[8, 16], end=max_epochs),
 ]

@@ -95,7 +95,12 @@ test_cfg = dict(type='TestLoop')
 param_scheduler = [
     dict(type='StepLR', step_size=100, gamma=0.9, end=max_epochs)
 ]
-default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=3))
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(
+    checkpoint=dict(
+        type='AtomicCheckpointHook', interval=20, max_keep_ckpts=3))
+env_cfg = dict(dist_cfg=dict(timeout=1800))
 auto_scale_lr = dict(base_batch_size=12)
 # No proposal in an image -> the deformation gets no gradient that step.
 find_unused_parameters = True

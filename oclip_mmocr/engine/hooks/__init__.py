@@ -1,4 +1,13 @@
+from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .backbone_checkpoint_hook import BackboneCheckpointHook
+from .data_check_hook import BadDataError, DataCheckHook
 from .export_backbone_hook import ExportBackboneHook
+from .non_finite_loss_hook import DivergenceError, NonFiniteLossHook
+from .safe_resume_hook import SafeResumeHook, choose_checkpoint
 
-__all__ = ['BackboneCheckpointHook', 'ExportBackboneHook']
+__all__ = [
+    'AtomicCheckpointHook', 'BackboneCheckpointHook', 'BadDataError',
+    'DataCheckHook', 'ExportBackboneHook',
+    'DivergenceError', 'NonFiniteLossHook', 'SafeResumeHook',
+    'choose_checkpoint'
+]

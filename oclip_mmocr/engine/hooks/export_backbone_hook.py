@@ -2,12 +2,13 @@
 import os.path as osp
 from typing import Dict
 
-import torch
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.runner import EpochBasedTrainLoop
 
 from mmocr.registry import HOOKS
+from ...utils.atomic_io import atomic_save
 from ...utils.backbone_io import BACKBONE_PREFIX, extract_backbone
+from ...utils.checkpoint_check import check_finite
 
 
 @HOOKS.register_module()
@@ -17,8 +18,10 @@ class ExportBackboneHook(Hook):
     The file holds only tensors with ``CLIPResNet`` key names (no prefix),
     so a detector config can point ``init_cfg`` (or our strict loader) at
     ``<work_dir>/backbone.pth`` and chain pretraining into finetuning. It is
-    overwritten at each save; ``keep_all=True`` also keeps a copy per save
-    (``backbone_epoch_N.pth`` / ``backbone_iter_N.pth``).
+    replaced at each save, atomically (a kill or a full disk leaves the
+    previous file); a trunk holding NaN or inf is never written.
+    ``keep_all=True`` also keeps a copy per save (``backbone_epoch_N.pth`` /
+    ``backbone_iter_N.pth``).
 
     Args:
         filename (str): Defaults to ``'backbone.pth'``.
@@ -46,9 +49,10 @@ class ExportBackboneHook(Hook):
     def before_save_checkpoint(self, runner, checkpoint: Dict) -> None:
         # Runner.save_checkpoint is master-only, so is this.
         state = extract_backbone(checkpoint['state_dict'], self.prefix)
+        check_finite(state.items(), 'the trunk to export')
         out_dir = self._out_dir(runner)
         path = osp.join(out_dir, self.filename)
-        torch.save(state, path)
+        atomic_save(state, path)
         if self.keep_all:
             # Runner.save_checkpoint records the step being saved in meta.
             meta = checkpoint['meta']
@@ -56,5 +60,5 @@ class ExportBackboneHook(Hook):
                 runner.train_loop, EpochBasedTrainLoop) else \
                 f'iter_{meta["iter"]}'
             stem, ext = osp.splitext(self.filename)
-            torch.save(state, osp.join(out_dir, f'{stem}_{tag}{ext}'))
+            atomic_save(state, osp.join(out_dir, f'{stem}_{tag}{ext}'))
         runner.logger.info(f'exported {len(state)} backbone tensors to {path}')

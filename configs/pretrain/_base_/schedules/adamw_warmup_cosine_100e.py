@@ -10,7 +10,7 @@ optim_wrapper = dict(
         norm_decay_mult=0.,
         bias_decay_mult=0.,
         custom_keys={'logit_scale': dict(decay_mult=0.)}))
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100)
+train_cfg = dict(type='ResumableEpochBasedTrainLoop', max_epochs=100)
 # Chained schedulers: the warm-up factor multiplies the cosine, which over
 # 10k of ~170k iterations differs from "warm up, then start the cosine" by
 # less than 1%.

@@ -1,0 +1,3 @@
+from .resumable_sampler import ResumableSampler
+
+__all__ = ['ResumableSampler']

@@ -1,0 +1,41 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+from mmengine.runner import EpochBasedTrainLoop
+
+from mmocr.registry import LOOPS
+from oclip_mmocr.datasets.samplers import ResumableSampler
+
+
+@LOOPS.register_module()
+class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
+    """An epoch-based loop that resumes mid-epoch where it stopped.
+
+    MMEngine's loop, resumed from a checkpoint saved inside an epoch (an
+    iteration checkpoint), runs that epoch again from its first batch while
+    keeping the iteration count: more iterations than planned and a wrong
+    ETA. Here the batches already trained in that epoch are skipped at the
+    sampler (:class:`ResumableSampler`, whose order depends only on seed and
+    epoch), so the run continues with the next batch and ends on the planned
+    iteration. Batch indices in the logs continue from the resumed position.
+    """
+
+    def run_epoch(self) -> None:
+        per_epoch = len(self.dataloader)
+        done = self._iter - self._epoch * per_epoch
+        if not 0 < done < per_epoch:
+            return super().run_epoch()
+        sampler = self.dataloader.sampler
+        if not isinstance(sampler, ResumableSampler):
+            raise TypeError(
+                'resuming mid-epoch needs the ResumableSampler (it skips the '
+                f'{done} batches already trained), not '
+                f'{type(sampler).__name__}')
+        sampler.skip_next(done * self.dataloader.batch_size)
+        self.runner.logger.info(
+            f'resuming epoch {self._epoch + 1} at batch {done + 1} of '
+            f'{per_epoch}')
+        self.runner.call_hook('before_train_epoch')
+        self.runner.model.train()
+        for idx, data_batch in enumerate(self.dataloader, start=done):
+            self.run_iter(idx, data_batch)
+        self.runner.call_hook('after_train_epoch')
+        self._epoch += 1
