@@ -20,7 +20,13 @@ def load_annotation_json(ann_file: str) -> Dict:
         text = get_text(ann_file)
     except FileNotFoundError:
         raise FileNotFoundError(
-            f'annotation file not found: {ann_file}') from None
+            f'annotation file not found: {ann_file}. Convert a dataset first '
+            '(tools/dataset_converters/synthtext.py for SynthText\'s gt.mat, '
+            'lsvt_weak.py for LSVT; or MMOCR\'s prepare_dataset.py with '
+            '--task textspotting), point the config at it with '
+            '--cfg-options train_dataloader.dataset.data_root=DIR, or '
+            'pretrain on the embedded synthetic data: '
+            'configs/pretrain/oclip_demo_synthetic.py') from None
     except UnicodeDecodeError as e:
         raise ValueError(
             f'{ann_file} is not UTF-8 text (byte {e.start}: '

@@ -1,5 +1,5 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
-from typing import Tuple
+from typing import Optional, Tuple
 
 from mmocr.registry import DATASETS
 from .image_text_dataset import OCLIPDataset
@@ -11,7 +11,13 @@ class SyntheticSplitMixin:
     for a few hundred small images), then read it like any MMOCR 1.x split.
 
     See :func:`generate_synthetic_split`; the files are ordinary MMOCR
-    annotation JSON (polygons and words) and PNG images.
+    annotation JSON (polygons and words) and PNG images. Given an
+    ``ann_file``, nothing is generated and the dataset reads
+    ``<data_root>/<ann_file>`` like MMOCR's own dataset class: a config using
+    the synthetic data runs on your data with
+    ``--cfg-options train_dataloader.dataset.data_root=DIR
+    train_dataloader.dataset.ann_file=textdet_train.json`` (the generator's
+    settings are then unused).
 
     Args:
         data_root (str): Where the split lives or is generated.
@@ -21,6 +27,8 @@ class SyntheticSplitMixin:
         seed (int): Generation seed; image ``i`` depends only on
             ``(seed, i)``.
         num_words (tuple[int, int]): Range of words per image.
+        ann_file (str, optional): Read this annotation file instead of
+            generating a split.
         **kwargs: For the dataset class this is mixed into.
     """
 
@@ -31,11 +39,13 @@ class SyntheticSplitMixin:
                  img_size: Tuple[int, int] = (256, 256),
                  seed: int = 0,
                  num_words: Tuple[int, int] = (1, 5),
+                 ann_file: Optional[str] = None,
                  **kwargs) -> None:
-        generate_synthetic_split(data_root, split, num_images,
-                                 tuple(img_size), seed, tuple(num_words))
-        super().__init__(
-            ann_file=f'textdet_{split}.json', data_root=data_root, **kwargs)
+        if ann_file is None:
+            generate_synthetic_split(data_root, split, num_images,
+                                     tuple(img_size), seed, tuple(num_words))
+            ann_file = f'textdet_{split}.json'
+        super().__init__(ann_file=ann_file, data_root=data_root, **kwargs)
 
 
 @DATASETS.register_module()

@@ -17,17 +17,39 @@ class BackboneKeyMismatchError(RuntimeError):
     """A backbone file does not match the backbone key for key."""
 
     def __init__(self, source: str, missing: List[str],
-                 unexpected: List[str], mismatched: List[str]) -> None:
+                 unexpected: List[str], mismatched: List[str],
+                 hint: str = '') -> None:
         self.missing, self.unexpected = missing, unexpected
         self.mismatched = mismatched
-        parts = [f'{source} does not match the backbone strictly:']
-        for name, keys in (('missing', missing), ('unexpected', unexpected),
-                           ('shape mismatch', mismatched)):
+        parts = [f'{source} (the file) does not match the model\'s backbone '
+                 'strictly:']
+        for name, keys in (('missing from the file', missing),
+                           ('in the file but not in the model', unexpected),
+                           ('shape mismatch, file vs model', mismatched)):
             if keys:
                 shown = ', '.join(keys[:20])
                 more = f' (+{len(keys) - 20} more)' if len(keys) > 20 else ''
                 parts.append(f'  {len(keys)} {name}: {shown}{more}')
+        if hint:
+            parts.append(f'  likely cause: {hint}')
         super().__init__('\n'.join(parts))
+
+
+def _width_hint(state: Mapping, expected: Mapping) -> str:
+    """A trunk of another base width (the demo's 16 in an R50 config, say)
+    or depth is the usual cause of a shape mismatch: say which."""
+    key = 'stem.6.weight'  # the stem's last conv: base_channels outputs
+    if key in state and key in expected:
+        got, want = state[key].shape[0], expected[key].shape[0]
+        if got != want:
+            demo = (' (the demo trunk: use the *_demo-* configs, or pretrain '
+                    'the R50 recipe)' if got == 16 else '')
+            return (f'this file is a base-width-{got} CLIPResNet trunk'
+                    f'{demo}; the model is base width {want}')
+    layers = [k for k in state if k.startswith('layer3.')]
+    if layers and not any(k.startswith('layer3.') for k in expected):
+        return 'the model has no layer3: is it a CLIPResNet?'
+    return ''
 
 
 def load_checkpoint_file(path: str) -> Dict:
@@ -82,8 +104,9 @@ def check_strict(module: nn.Module,
         for k in set(expected) & set(state)
         if tuple(state[k].shape) != tuple(expected[k].shape))
     if missing or unexpected or mismatched:
+        hint = _width_hint(state, expected) if mismatched else ''
         raise BackboneKeyMismatchError(source, missing, unexpected,
-                                       mismatched)
+                                       mismatched, hint)
     check_finite(state.items(), source)
 
 

@@ -129,7 +129,7 @@ def test_oclip_config_loads_exported_backbone_strictly(path, exported_r50,
     with pytest.raises(BackboneKeyMismatchError) as err:
         model.init_weights()
     assert 'layer1.0.conv1.weight_renamed' in str(err.value)
-    assert '1 missing: layer1.0.conv1.weight' in str(err.value)
+    assert '1 missing from the file: layer1.0.conv1.weight' in str(err.value)
 
 
 @pytest.mark.parametrize('path', TWINS, ids=osp.basename)

@@ -41,10 +41,22 @@ def test_renamed_key_is_refused_with_the_list(tmp_path):
 
 
 def test_wrong_width_is_refused(tmp_path):
+    """Which side is which, and the likely cause (the user's case: the
+    demo's base-width-16 trunk into an R50 config)."""
     _, _, path = _export(tmp_path)
     backbone = MODELS.build(dict(type='CLIPResNet', base_channels=16))
-    with pytest.raises(BackboneKeyMismatchError, match='shape mismatch'):
+    with pytest.raises(BackboneKeyMismatchError,
+                       match=r'shape mismatch, file vs model: .*\(8, 8, 3, '
+                       r'3\) vs \(16, 16, 3, 3\)') as e:
         load_backbone_strict(backbone, path)
+    assert 'likely cause: this file is a base-width-8 CLIPResNet trunk; ' \
+        'the model is base width 16' in str(e.value)
+    demo = MODELS.build(dict(type='CLIPResNet', base_channels=16))
+    torch.save(demo.state_dict(), tmp_path / 'demo.pth')
+    r50 = MODELS.build(dict(type='CLIPResNet'))
+    with pytest.raises(BackboneKeyMismatchError,
+                       match='base-width-16 .*use the \*_demo-\* configs'):
+        load_backbone_strict(r50, str(tmp_path / 'demo.pth'))
 
 
 def test_strict_pretrained_init_cfg(tmp_path):

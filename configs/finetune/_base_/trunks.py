@@ -8,9 +8,13 @@ custom_imports = dict(imports=['oclip_mmocr'], allow_failed_imports=False)
 # work directory (tools/train.py configs/pretrain/oclip_r50_synthtext.py ->
 # work_dirs/oclip_r50_synthtext/backbone.pth). Also accepts MMOCR's released
 # resnet50-oclip-7ba0c533.pth and tools/convert_official_checkpoint.py output.
-# Override with `--cfg-options oclip_backbone=PATH` (BackboneCheckpointHook
-# carries the value into the backbone's init_cfg).
-oclip_backbone = 'work_dirs/oclip_r50_synthtext/backbone.pth'
+# `--cfg-options oclip_backbone=PATH` chooses another (`none`: a randomly
+# initialised trunk); the ImageNet twin's `imagenet_backbone` likewise
+# (`none` offline). Both are read while parsing (OCLIP_OCLIP_BACKBONE /
+# OCLIP_IMAGENET_BACKBONE for other tools), so the config dumped in the work
+# dir names the file actually used; BackboneCheckpointHook checks it.
+oclip_backbone = '{{$OCLIP_OCLIP_BACKBONE:work_dirs/oclip_r50_synthtext/backbone.pth}}'  # noqa: E501
+imagenet_backbone = '{{$OCLIP_IMAGENET_BACKBONE:torchvision://resnet50}}'
 
 # One BN rule for both trunks: frozen statistics, trainable affine
 # (MMDetection's ResNet default, which MMOCR's oCLIP configs inherit).
@@ -35,7 +39,7 @@ imagenet_r50 = dict(
     out_indices=(0, 1, 2, 3),
     style='pytorch',  # the layout of torchvision's weights
     **trunk_norm,
-    init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50'))
+    init_cfg=dict(type='Pretrained', checkpoint=imagenet_backbone))
 
 # Each trunk sees the statistics it was pretrained with (0-255 scale, RGB).
 clip_normalization = dict(
@@ -45,7 +49,7 @@ imagenet_normalization = dict(
     mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
 
 custom_hooks = [
-    dict(type='BackboneCheckpointHook', key='oclip_backbone'),
+    dict(type='BackboneCheckpointHook'),
     # --resume picks the newest checkpoint that loads (README, "Long runs and
     # failures"); a NaN/inf loss stops the run.
     dict(type='SafeResumeHook'),

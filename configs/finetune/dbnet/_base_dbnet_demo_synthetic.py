@@ -6,7 +6,7 @@ _base_ = [
     'mmocr::textdet/_base_/default_runtime.py',
     '../_base_/trunks.py',
 ]
-oclip_backbone = 'work_dirs/demo/pretrain/backbone.pth'
+oclip_backbone = '{{$OCLIP_OCLIP_BACKBONE:work_dirs/demo/pretrain/backbone.pth}}'  # noqa: E501
 # The trunk of configs/pretrain/oclip_demo_synthetic.py. Stage widths
 # 64/128/256/512 (those of R18). A trunk trained from scratch has no BN
 # statistics to freeze, so both demo twins train BN (norm_eval=False).
@@ -23,7 +23,9 @@ model = dict(
     det_head=dict(in_channels=64),
     data_preprocessor=_base_.clip_normalization)
 
-img_size = 256
+# Read while parsing, so that `--cfg-options img_size=N` (our tools) or
+# OCLIP_IMG_SIZE=N reaches both pipelines.
+img_size = {{'$OCLIP_IMG_SIZE:256'}}
 train_pipeline = [
     dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
     dict(
@@ -56,7 +58,9 @@ test_pipeline = [
         meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 ]
 # The 'train' split is the demo pretraining's (same generator parameters,
-# same files); the 'test' split is generated with another seed.
+# same files); the 'test' split is generated with another seed. On your own
+# data (MMOCR's textdet layout), set data_root and ann_file: nothing is then
+# generated (README, "Train it on your data").
 synthetic = dict(type='SyntheticTextDetDataset', data_root='data/synthetic')
 train_dataloader = dict(
     batch_size=8,

@@ -3,6 +3,8 @@
 # over the whole run; mixed precision.
 optim_wrapper = dict(
     type='AmpOptimWrapper',
+    # One log line for the per-parameter options, not one per tensor.
+    constructor='ParamwiseSummaryConstructor',
     optimizer=dict(
         type='AdamW', lr=1e-4, betas=(0.9, 0.999), eps=1e-8,
         weight_decay=0.1),

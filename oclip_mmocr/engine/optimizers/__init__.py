@@ -1,0 +1,3 @@
+from .summary_constructor import ParamwiseSummaryConstructor
+
+__all__ = ['ParamwiseSummaryConstructor']
