@@ -13,9 +13,11 @@ then write a Markdown table, a CSV and a bar chart.
 
 Each model is scored twice from the same predictions with MMOCR's
 HmeanIOUMetric: the best hmean over MMOCR's score-threshold sweep (what MMOCR
-reports) and the hmean at one fixed threshold (``--fixed-thr``, the same for
+reports) and the hmean at one fixed threshold (--fixed-thr, the same for
 every model and not tuned on the test set). Training and testing run in
-subprocesses (tools/train.py, tools/test.py), one at a time.
+subprocesses (tools/train.py, tools/test.py), one at a time; their output
+goes to train.log / test.log in each config's work dir, and the console
+shows progress and the tables.
 """
 import argparse
 import glob
@@ -24,11 +26,15 @@ import os.path as osp
 import pickle
 import subprocess
 import sys
+import time
+import warnings
 from typing import Dict, List, Optional
 
-from mmengine.config import Config
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+from mmengine.config import Config  # noqa: E402
 
-from oclip_mmocr.evaluation import (build_rows, describe_config,
+from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa
                                     parse_published, plot_chart,
                                     score_predictions, to_markdown, write_csv)
 
@@ -36,7 +42,10 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
     parser.add_argument('configs', nargs='*',
                         help='finetune configs (default: every twin in '
                         'configs/finetune whose test set is present)')
@@ -79,9 +88,25 @@ def default_configs() -> List[str]:
     return found
 
 
-def run(cmd: List[str]) -> None:
-    print('+', ' '.join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
+def run(cmd: List[str], log: str, what: str) -> None:
+    """Run ``cmd`` with its output in ``log``; say what and how long."""
+    os.makedirs(osp.dirname(log), exist_ok=True)
+    print(f'{what} ... (log: {log})', end='', flush=True)
+    start = time.time()
+    env = dict(os.environ,
+               PYTHONWARNINGS='ignore:pkg_resources is deprecated')
+    with open(log, 'w') as f:
+        f.write('+ ' + ' '.join(cmd) + '\n')
+        f.flush()
+        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
+                              env=env)
+    took = time.time() - start
+    if proc.returncode:
+        print(f' failed after {took:.0f} s; the end of {log}:')
+        with open(log) as f:
+            print(''.join(f.readlines()[-25:]), end='')
+        raise SystemExit(proc.returncode)
+    print(f' done in {took:.0f} s', flush=True)
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
@@ -107,14 +132,15 @@ def main() -> int:
     os.makedirs(out_dir, exist_ok=True)
     py = sys.executable
     results: List[Dict] = []
-    for config in configs:
+    for i, config in enumerate(configs, 1):
         cfg = Config.fromfile(config)
         info = describe_config(config, cfg)
         work_dir = osp.join(args.work_dir, info['config'])
+        step = f'[{i}/{len(configs)}] {info["config"]}:'
         if args.train:
-            print(f'== training {info["config"]}', flush=True)
             run([py, osp.join(ROOT, 'tools/train.py'), config,
-                 '--work-dir', work_dir, *opts])
+                 '--work-dir', work_dir, *opts],
+                osp.join(work_dir, 'train.log'), f'{step} training')
         ckpt = explicit.get(info['config']) or last_checkpoint(work_dir)
         if ckpt is None:
             print(f'{config}: no checkpoint (looked for {work_dir}/'
@@ -122,11 +148,16 @@ def main() -> int:
                   f'{info["config"]}=PATH', file=sys.stderr)
             return 1
         dump = osp.join(work_dir, 'predictions.pkl')
-        print(f'== testing {info["config"]} ({ckpt})', flush=True)
         run([py, osp.join(ROOT, 'tools/test.py'), config, ckpt,
-             '--work-dir', work_dir, '--dump', dump, *opts])
+             '--work-dir', work_dir, '--dump', dump, *opts],
+            osp.join(work_dir, 'test.log'), f'{step} testing')
         with open(dump, 'rb') as f:
             samples = pickle.load(f)
+        info['test_images'] = len(samples)
+        train_cfg = cfg.get('train_cfg', {})
+        info['schedule'] = (f"{train_cfg['max_epochs']} epochs"
+                            if 'max_epochs' in train_cfg else
+                            f"{train_cfg.get('max_iters', '?')} iterations")
         info['scores'] = score_predictions(samples, args.fixed_thr,
                                            e2e_protocol=info['e2e_protocol'])
         info['checkpoint'] = ckpt

@@ -16,6 +16,10 @@ our checkpoints in the released layout (``{'state_dict': {'module.…'}}``,
 every tensor mapped), which the released code loads. Files are read with
 ``weights_only=True``.
 """
+import warnings
+
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import argparse
 import os.path as osp
 import sys

@@ -12,6 +12,10 @@ shapes, every value finite), else the tool fails and lists the differences.
 Files are read with weights-only unpickling: one that would run code is
 refused.
 """
+import warnings
+
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import argparse
 import sys
 

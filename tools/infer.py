@@ -18,6 +18,10 @@ MMOCR's inferencers do the work (``TextDetInferencer`` / ``MMOCRInferencer``
 / ``TextSpotInferencer``); ``MMOCRInferencer`` alone would drop the
 spotter's texts.
 """
+import warnings
+
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import argparse
 import os
 import os.path as osp

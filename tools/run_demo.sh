@@ -41,6 +41,12 @@ echo "== [4/4] finetune DBNet: oCLIP trunk vs the same trunk from scratch"
   --train --work-dir "$OUT/finetune" \
   --cfg-options oclip_backbone="$OUT/pretrain/backbone.pth"
 
+"$PY" tools/plot_logs.py "$OUT/pretrain" --smooth 5 \
+  --out "$OUT/pretrain_curves.png"
+"$PY" tools/plot_logs.py "$OUT/finetune/dbnet_demo-oclip_synthetic" \
+  "$OUT/finetune/dbnet_demo-scratch_synthetic" --smooth 5 \
+  --out "$OUT/finetune_curves.png"
+
 echo
 echo "Done in $(( $(date +%s) - start )) s."
 echo "  checkpoints and logs: $OUT/pretrain/"
@@ -48,3 +54,4 @@ echo "  backbone for finetuning: $OUT/pretrain/backbone.pth"
 echo "  attention figure: $OUT/attention.png"
 echo "  finetuned detectors: $OUT/finetune/dbnet_demo-{oclip,scratch}_synthetic/"
 echo "  benchmark table / CSV / chart: $OUT/finetune/benchmark.{md,csv,png}"
+echo "  training curves: $OUT/pretrain_curves.png, $OUT/finetune_curves.png"

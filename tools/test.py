@@ -10,6 +10,10 @@ evaluator), optionally dumping every prediction for offline analysis.
 holds one dict per image with ``pred_instances`` and ``gt_instances``, which
 ``tools/benchmark.py`` scores at several thresholds.
 """
+import warnings
+
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import argparse
 
 from mmengine.runner import Runner

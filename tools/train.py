@@ -5,6 +5,10 @@
     python tools/train.py configs/pretrain/oclip_demo_synthetic.py
     torchrun --nproc_per_node 8 tools/train.py CONFIG --launcher pytorch
 """
+import warnings
+
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import argparse
 
 from mmengine.runner import Runner

@@ -8,11 +8,26 @@ Each word is given as ``word:index``; the character at ``index`` is masked
 and the model predicts it from the image. The figure shows, per word, the
 last decoder layer's attention (averaged over heads) upsampled onto the
 image, titled with the masked word and the prediction (the paper's
-character-attention figure).
+character-attention figure), with a colour bar.
+
+The model gets the image as pretraining gives it: resized to its square
+input (``--letterbox`` pads it to a square instead, keeping its shape); the
+figure always shows the image with its own aspect ratio, the attention
+mapped back onto it. A queried word that is not among the image's
+transcriptions (read from ``--ann-file``, or found as MMOCR's
+``<data_root>/textdet_<split>.json`` for ``<data_root>/imgs/<split>/``) is
+warned about: its attention shows nothing.
 """
+import warnings
+
+# mmengine imports pkg_resources, which warns at every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import argparse
+import glob
+import json
+import os.path as osp
 import sys
-from typing import List, Tuple
+from typing import List, Optional, Set, Tuple
 
 import matplotlib
 
@@ -41,6 +56,37 @@ def parse_word(spec: str) -> Tuple[str, int]:
     return word, int(idx)
 
 
+def transcriptions(image: str, ann_file: Optional[str]) -> Optional[Set[str]]:
+    """The image's words from an MMOCR annotation file, if one is known."""
+    if ann_file is None:
+        split_dir = osp.dirname(osp.abspath(image))
+        root = osp.dirname(osp.dirname(split_dir))
+        found = glob.glob(osp.join(
+            root, f'text*_{osp.basename(split_dir)}.json'))
+        if not found:
+            return None
+        ann_file = found[0]
+    with open(ann_file, encoding='utf-8') as f:
+        ann = json.load(f)
+    for item in ann.get('data_list', []):
+        if osp.basename(item.get('img_path', '')) == osp.basename(image):
+            return {i.get('text', '') for i in item.get('instances', [])}
+    return None
+
+
+def letterbox(img: np.ndarray, size: int) -> Tuple[np.ndarray, Tuple]:
+    """``img`` scaled into a ``size`` square, padded with grey: the image
+    and its ``(x0, y0, w, h)`` inside the square."""
+    h, w = img.shape[:2]
+    s = size / max(h, w)
+    nw, nh = max(round(w * s), 1), max(round(h * s), 1)
+    out = np.full((size, size, 3), 127, np.uint8)
+    x0, y0 = (size - nw) // 2, (size - nh) // 2
+    out[y0:y0 + nh, x0:x0 + nw] = mmcv.imresize(
+        img, (nw, nh), interpolation='bicubic')
+    return out, (x0, y0, nw, nh)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config')
@@ -50,6 +96,11 @@ def main() -> int:
                         help='word:index pairs (index = masked character)')
     parser.add_argument('--size', type=int, default=None,
                         help='input side (default: the model grid x 32)')
+    parser.add_argument('--letterbox', action='store_true',
+                        help='pad to the square input instead of resizing '
+                        '(pretraining resizes)')
+    parser.add_argument('--ann-file', default=None,
+                        help="MMOCR annotation JSON with the image's words")
     parser.add_argument('--out', default='attention.png')
     args = parser.parse_args()
     init_default_scope('mmocr')
@@ -75,7 +126,19 @@ def main() -> int:
         return 1
     size = args.size or model.decoder.image_pos.shape[0]**0.5 * 32
     size = int(size)
-    resized = mmcv.imresize(img, (size, size), interpolation='bicubic')
+    h, w = img.shape[:2]
+    if args.letterbox:
+        resized, (x0, y0, nw, nh) = letterbox(img, size)
+    else:
+        resized, (x0, y0, nw, nh) = mmcv.imresize(
+            img, (size, size), interpolation='bicubic'), (0, 0, size, size)
+    known = transcriptions(args.image, args.ann_file)
+    for word, _ in words:
+        if known is not None and word not in known:
+            print(f'warning: {word!r} is not among the transcriptions of '
+                  f'{args.image} ({", ".join(sorted(known)) or "none"}); its '
+                  'attention map shows nothing in particular',
+                  file=sys.stderr)
 
     tokens, chars = [], []
     for word, idx in words:
@@ -99,9 +162,13 @@ def main() -> int:
         data = model.data_preprocessor(data, training=False)
         pred = model(**data, mode='predict')[0]
 
-    rgb = cv2.cvtColor(resized, cv2.COLOR_BGR2RGB)
+    # Shown with the image's own aspect ratio: the attention over the square
+    # input (minus any padding) is mapped back onto the original image.
+    rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    panel_w = 3.2 * w / max(h, w) + 0.8
     fig, axes = plt.subplots(
-        1, len(words) + 1, figsize=(3 * (len(words) + 1), 3.2))
+        1, len(words) + 1,
+        figsize=(panel_w * (len(words) + 1), 3.4 * h / max(h, w) + 0.6))
     axes[0].imshow(rgb)
     axes[0].set_title('image')
     for ax, (word, idx), attn, c, p in zip(axes[1:], words, pred.attn_maps,
@@ -109,9 +176,14 @@ def main() -> int:
                                            pred.pred_scores):
         heat = cv2.resize(attn.numpy(), (size, size),
                           interpolation=cv2.INTER_CUBIC)
+        heat = cv2.resize(heat[y0:y0 + nh, x0:x0 + nw], (w, h),
+                          interpolation=cv2.INTER_LINEAR)
         heat = (heat - heat.min()) / max(float(np.ptp(heat)), 1e-8)
         ax.imshow(rgb)
-        ax.imshow(heat, cmap='jet', alpha=0.5)
+        shown = ax.imshow(heat, cmap='jet', alpha=0.5, vmin=0, vmax=1)
+        cbar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.02)
+        cbar.ax.tick_params(labelsize=6)
+        cbar.set_label('attention (scaled to 0-1)', fontsize=6)
         masked = word[:idx] + '?' + word[idx + 1:]
         ok = 'ok' if c == word[idx] else 'wrong'
         ax.set_title(f'{masked} -> {c!r} {float(p):.2f} ({ok})', fontsize=9)

@@ -88,6 +88,8 @@ def score_predictions(samples: Sequence[Dict],
         if best is None or res['hmean'] > best['hmean']:
             best = dict(res, thr=thr)
     assert best is not None, 'empty threshold sweep'
+    if best['hmean'] == 0:
+        best['thr'] = None  # no threshold scored anything: none to report
     out = dict(best=best, fixed=dict(scorer.at(fixed_thr),
                                      thr=float(fixed_thr)))
     if e2e_protocol and any('texts' in s['pred_instances'] for s in samples):
@@ -168,7 +170,10 @@ def build_rows(results: Iterable[Dict],
                 dataset=anyone['dataset'],
                 detector=anyone['detector'],
                 pair=pair,
-                baseline_init=base_init or '')
+                baseline_init=base_init or '',
+                # Budget and test size, for the chart and the CSV.
+                schedule=anyone.get('schedule', ''),
+                test_images=anyone.get('test_images'))
             for tag, res in (('oclip', oclip), ('baseline', base)):
                 s = res['scores'].get(protocol) if res else None
                 for k in ('precision', 'recall', 'hmean', 'thr'):
@@ -257,6 +262,15 @@ def write_csv(rows: Sequence[Dict], path: str) -> None:
                              for k in keys})
 
 
+def _budget(row: Dict) -> str:
+    """``'10 epochs, 32 test images'``: what a bar was trained and tested
+    on."""
+    parts = [row.get('schedule') or '']
+    if row.get('test_images'):
+        parts.append(f"{row['test_images']} test images")
+    return ', '.join(p for p in parts if p)
+
+
 def plot_chart(rows: Sequence[Dict], path: str) -> None:
     """Grouped bars of hmean, baseline vs oCLIP, one panel per protocol."""
     import matplotlib
@@ -276,17 +290,21 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
         ax.bar(x - 0.2, base, 0.4, label='baseline', color='#9e9e9e')
         ax.bar(x + 0.2, ocl, 0.4, label='oCLIP', color='#1f77b4')
         for xi, b, o in zip(x, base, ocl):
-            ax.text(xi + 0.2, o + 0.01, f'{o - b:+.3f}', ha='center',
-                    fontsize=7)
+            ax.text(xi - 0.2, b + 0.01, f'{b:.3f}', ha='center', fontsize=6)
+            ax.text(xi + 0.2, o + 0.01, f'{o:.3f}', ha='center', fontsize=6)
+            ax.text(xi, max(b, o) + 0.07, f'{o - b:+.3f}', ha='center',
+                    fontsize=7, fontweight='bold')
         ax.set_xticks(x)
         ax.set_xticklabels(
-            [f"{r['detector']}\n{r['dataset']}" for r in sel], fontsize=7)
-        ax.set_ylim(0, 1.15)
+            [f"{r['detector']}\n{r['dataset']}\n{_budget(r)}" for r in sel],
+            fontsize=6)
+        ax.set_ylim(0, 1.2)
         ax.set_ylabel('E2E hmean' if protocol == 'e2e' else 'hmean')
+        thr = sel[0]['oclip_thr'] or sel[0]['baseline_thr']
         ax.set_title(
             'best of thresholds (MMOCR)' if protocol == 'best' else
-            f"{'end to end, ' if protocol == 'e2e' else ''}fixed threshold "
-            f"{sel[0]['oclip_thr'] or 0:.2f}", fontsize=9)
+            f"{'end to end, ' if protocol == 'e2e' else ''}fixed threshold"
+            f"{f' {thr:.2f}' if thr is not None else ''}", fontsize=9)
         ax.legend(fontsize=7, loc='upper left', ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -52,9 +52,26 @@ def test_demo_config_trains_and_exports(tmp_path, entry):
          '--out', out], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'h?llo -> ' in proc.stdout and '?b -> ' in proc.stdout
+    # The image's own words come from data/.../textdet_train.json: these
+    # two are not among them, which the tool says.
+    assert "'hello' is not among the transcriptions" in proc.stderr
     import cv2
     fig = cv2.imread(out)
     assert fig is not None and fig.shape[1] > fig.shape[0] * 2
+    # A wide image, letterboxed into the model's square input: the figure
+    # keeps the image's shape (each panel about twice as wide as high).
+    wide = str(tmp_path / 'wide.png')
+    cv2.imwrite(wide, cv2.imread(img)[64:192])
+    out2 = str(tmp_path / 'attn_wide.png')
+    proc = subprocess.run(
+        [sys.executable, 'tools/visualize_attention.py',
+         'configs/pretrain/oclip_demo_synthetic.py',
+         osp.join(work, 'epoch_1.pth'), wide, '--words', 'ab:0',
+         '--letterbox', '--out', out2], cwd=REPO, capture_output=True,
+        text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    fig2 = cv2.imread(out2)
+    assert fig2.shape[1] > 3 * fig2.shape[0]  # 2 panels, each ~2:1
     proc = subprocess.run(
         [sys.executable, 'tools/visualize_attention.py',
          'configs/pretrain/oclip_demo_synthetic.py',
