@@ -21,6 +21,7 @@ shows progress and the tables.
 """
 import argparse
 import glob
+import logging
 import os
 import os.path as osp
 import pickle
@@ -33,6 +34,7 @@ from typing import Dict, List, Optional
 # mmengine imports pkg_resources, which warns at every import.
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config  # noqa: E402
+from mmengine.logging import MMLogger  # noqa: E402
 
 from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa
                                     parse_published, plot_chart,
@@ -153,13 +155,19 @@ def main() -> int:
             osp.join(work_dir, 'test.log'), f'{step} testing')
         with open(dump, 'rb') as f:
             samples = pickle.load(f)
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel(logging.WARNING)  # MMOCR logs every threshold
+        try:
+            info['scores'] = score_predictions(
+                samples, args.fixed_thr, e2e_protocol=info['e2e_protocol'])
+        finally:
+            logger.setLevel(level)
         info['test_images'] = len(samples)
         train_cfg = cfg.get('train_cfg', {})
         info['schedule'] = (f"{train_cfg['max_epochs']} epochs"
                             if 'max_epochs' in train_cfg else
                             f"{train_cfg.get('max_iters', '?')} iterations")
-        info['scores'] = score_predictions(samples, args.fixed_thr,
-                                           e2e_protocol=info['e2e_protocol'])
         info['checkpoint'] = ckpt
         results.append(info)
 
