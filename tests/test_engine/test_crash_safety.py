@@ -5,6 +5,7 @@ ends the others, and checkpoints that would run code are refused on every
 path that loads one."""
 import copy
 import glob
+import itertools
 import json
 import os
 import os.path as osp
@@ -31,6 +32,7 @@ from tests.conftest import REPO, tiny_model_cfg
 from tests.helpers import PickleMarker, pipeline
 
 PER_EPOCH = 2  # 8 synthetic images, batch 4
+_RUNS = itertools.count()
 
 
 def crash_cfg(work_dir, data_root, epochs=3, batch=4, iter_interval=None):
@@ -54,7 +56,11 @@ def crash_cfg(work_dir, data_root, epochs=3, batch=4, iter_interval=None):
         param_scheduler=[dict(type='LinearLR', start_factor=0.1,
                               by_epoch=False, begin=0, end=4)],
         default_hooks=dict(logger=dict(interval=1)),
-        randomness=dict(seed=0)))
+        randomness=dict(seed=0),
+        # Unique: MMEngine hands a runner built in the same second under
+        # the same name the previous runner's MessageHub (keep lists and
+        # all).
+        experiment_name=f'crash_{next(_RUNS)}_{os.getpid()}'))
     iter_hook = cfg.custom_hooks[-1]
     assert iter_hook.type == 'AtomicCheckpointHook' and not iter_hook.by_epoch
     iter_hook.interval = iter_interval or 10**6
@@ -251,8 +257,9 @@ def test_resume_over_a_broken_latest_checkpoint_trains_on(trained_dir,
     assert _CaptureStartHook.seen['iter'] == 2 * PER_EPOCH
     assert runner.iter == 4 * PER_EPOCH
     assert (work / 'epoch_3.pth.corrupt').is_file()
-    for e in (2, 3, 4):  # keep-last-3, counted from the resumed run
+    for e in (2, 3, 4):  # keep-last-3, counted across the resume
         assert (work / f'epoch_{e}.pth').is_file()
+    assert not (work / 'epoch_1.pth').is_file()  # rotation still works
 
 
 def test_resume_without_any_loadable_checkpoint_fails_clearly(tmp_path):

@@ -66,6 +66,17 @@ class AtomicCheckpointHook(CheckpointHook):
         self.last_ckpt = self.file_backend.join_path(self.out_dir,
                                                      ckpt_filename)
         runner.message_hub.update_info('last_ckpt', self.last_ckpt)
+        # The rotation list is updated before saving (so the checkpoint
+        # records itself and is rotated out later even after a resume from
+        # it), the dropped file removed only once the new one is on disk.
+        dropped = None
+        if self.max_keep_ckpts > 0 and (not self.keep_ckpt_ids
+                                        or self.keep_ckpt_ids[-1] != step):
+            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
+                dropped = self.keep_ckpt_ids[0]
+            self.keep_ckpt_ids.append(step)
+            runner.message_hub.update_info(self._keep_key,
+                                           list(self.keep_ckpt_ids))
         runner.save_checkpoint(
             self.out_dir,
             ckpt_filename,
@@ -80,15 +91,8 @@ class AtomicCheckpointHook(CheckpointHook):
             return
         atomic_write_text(self.last_ckpt,
                           osp.join(runner.work_dir, 'last_checkpoint'))
-        if self.max_keep_ckpts > 0 and (not self.keep_ckpt_ids
-                                        or self.keep_ckpt_ids[-1] != step):
-            dropped = self.keep_ckpt_ids[0] if len(
-                self.keep_ckpt_ids) == self.max_keep_ckpts else None
-            self.keep_ckpt_ids.append(step)
-            runner.message_hub.update_info(self._keep_key,
-                                           list(self.keep_ckpt_ids))
-            if dropped is not None and dropped != step:
-                path = self.file_backend.join_path(
-                    self.out_dir, self.filename_tmpl.format(dropped))
-                if self.file_backend.isfile(path):
-                    self.file_backend.remove(path)
+        if dropped is not None and dropped != step:
+            path = self.file_backend.join_path(
+                self.out_dir, self.filename_tmpl.format(dropped))
+            if self.file_backend.isfile(path):
+                self.file_backend.remove(path)
