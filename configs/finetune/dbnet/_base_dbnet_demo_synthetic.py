@@ -20,7 +20,9 @@ demo_trunk = dict(
     init_cfg=None)
 model = dict(
     neck=dict(lateral_channels=64, out_channels=16),
-    det_head=dict(in_channels=64),
+    # Simple polygons only (README, "Evaluation protocols").
+    det_head=dict(
+        in_channels=64, postprocessor=dict(type='ValidDBPostprocessor')),
     data_preprocessor=_base_.clip_normalization)
 
 # Read while parsing, so that `--cfg-options img_size=N` (our tools) or

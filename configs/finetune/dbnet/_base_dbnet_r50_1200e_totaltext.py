@@ -1,10 +1,13 @@
 # MMOCR has DBNet on Total-Text only with R18: its recipe (SGD lr 0.007,
 # 1200 epochs, FixInvalidPolygon, test scale 1333x736) with the R50 widths.
-# Curved text: boxes come out as polygons.
+# Curved text: boxes come out as polygons, simple ones only (README,
+# "Evaluation protocols").
 _base_ = ['mmocr::textdet/dbnet/dbnet_resnet18_fpnc_1200e_totaltext.py']
 model = dict(
     neck=dict(in_channels=[256, 512, 1024, 2048]),
-    det_head=dict(postprocessor=dict(text_repr_type='poly')))
+    det_head=dict(
+        postprocessor=dict(type='ValidDBPostprocessor',
+                           text_repr_type='poly')))
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))

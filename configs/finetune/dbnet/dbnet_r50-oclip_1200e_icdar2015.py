@@ -6,6 +6,8 @@ _base_ = [
 ]
 _base_.model.backbone = _base_.oclip_r50
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
+# Simple polygons only (README, "Evaluation protocols").
+_base_.model.det_head.postprocessor.type = 'ValidDBPostprocessor'
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))

@@ -5,6 +5,8 @@ _base_ = [
 ]
 _base_.model.backbone = dict(_base_.imagenet_r50, out_indices=(1, 2, 3))
 _base_.model.data_preprocessor.update(_base_.imagenet_normalization)
+# Simple polygons only (README, "Evaluation protocols").
+_base_.model.det_head.postprocessor.type = 'ValidFCEPostprocessor'
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))

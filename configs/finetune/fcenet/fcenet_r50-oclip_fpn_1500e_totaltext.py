@@ -6,6 +6,11 @@ _base_ = [
 ]
 _base_.model.backbone = dict(_base_.oclip_r50, out_indices=(1, 2, 3))
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
+# Simple polygons only (README, "Evaluation protocols").
+_base_.model.det_head.postprocessor.type = 'ValidFCEPostprocessor'
+# MMOCR's Total-Text config inherits 'quad' from its base: curved words
+# need polygons (as on CTW1500).
+_base_.model.det_head.postprocessor.text_repr_type = 'poly'
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))

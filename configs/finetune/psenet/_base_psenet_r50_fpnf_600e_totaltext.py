@@ -13,6 +13,8 @@ _base_.totaltext_textdet_test.pipeline = test_pipeline_totaltext
 train_dataloader = dict(dataset=_base_.totaltext_textdet_train)
 val_dataloader = dict(dataset=_base_.totaltext_textdet_test)
 test_dataloader = val_dataloader
+# Simple polygons only (README, "Evaluation protocols").
+model = dict(det_head=dict(postprocessor=dict(type='ValidPSEPostprocessor')))
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))

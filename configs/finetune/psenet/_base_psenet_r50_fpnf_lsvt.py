@@ -10,6 +10,8 @@ _base_.lsvt_textdet_test.pipeline = _base_.test_pipeline_ctw
 train_dataloader = dict(dataset=_base_.lsvt_textdet_train)
 val_dataloader = dict(dataset=_base_.lsvt_textdet_test)
 test_dataloader = val_dataloader
+# Simple polygons only (README, "Evaluation protocols").
+model = dict(det_head=dict(postprocessor=dict(type='ValidPSEPostprocessor')))
 
 max_epochs = 24
 train_cfg = dict(max_epochs=max_epochs, val_interval=4)

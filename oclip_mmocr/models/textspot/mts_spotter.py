@@ -11,6 +11,8 @@ from mmengine.structures import InstanceData, LabelData
 from mmocr.registry import MODELS
 from mmocr.structures import TextRecogDataSample, TextSpottingDataSample
 from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
+from oclip_mmocr.utils.polygon_repair import (keep_simple_polygons,
+                                              repair_polygon)
 from .roi_heads import decode_boxes, encode_boxes
 from .roi_masking import masked_roi_features, masked_word_features, \
     polygon_boxes, polygon_roi_masks
@@ -218,7 +220,10 @@ class MTSSpotter(BaseModel):
         # Cell u spans [u - .5, u + .5]: box fraction (u + .5) / w.
         pts = np.stack([x1 + (cells[:, 0] + 0.5) * (x2 - x1) / w,
                         y1 + (cells[:, 1] + 0.5) * (y2 - y1) / h], 1)
-        return pts.reshape(-1).astype(np.float32)
+        # Simple polygons only (README, "Evaluation protocols"); the
+        # recogniser reads the same outline the detection reports.
+        simple = repair_polygon(pts.reshape(-1).astype(np.float32))
+        return fallback if simple is None else simple
 
     def roi_outputs(self, feats: torch.Tensor, polys: List[np.ndarray],
                     inds: List[int]) -> Tuple:
@@ -271,14 +276,15 @@ class MTSSpotter(BaseModel):
             if kept and ds.metainfo.get('scale_factor') is not None:
                 kept = rescale_polygons(kept, np.asarray(ds.scale_factor),
                                         mode='div')
-            out.pred_instances = InstanceData(
+            inst = keep_simple_polygons(InstanceData(
                 polygons=list(kept),
-                # Boxes too: MMOCR's text-spotting visualizer draws them.
-                bboxes=torch.from_numpy(polygon_boxes(list(kept))),
                 scores=torch.as_tensor(
                     [float(scores[i]) for i in keep], dtype=torch.float32),
                 texts=[texts[i] for i in keep],
                 text_scores=torch.as_tensor(
-                    [text_scores[i] for i in keep], dtype=torch.float32))
+                    [text_scores[i] for i in keep], dtype=torch.float32)))
+            # Boxes too: MMOCR's text-spotting visualizer draws them.
+            inst.bboxes = torch.from_numpy(polygon_boxes(list(inst.polygons)))
+            out.pred_instances = inst
             results.append(out)
         return results

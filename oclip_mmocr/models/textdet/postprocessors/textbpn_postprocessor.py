@@ -11,10 +11,11 @@ from mmocr.models.textdet.postprocessors.base import BaseTextDetPostProcessor
 from mmocr.registry import MODELS
 from mmocr.structures import TextDetDataSample
 from ..layers.polygon_sampling import mask_ring
+from .simple_polygon_postprocessors import SimplePolygonsMixin
 
 
 @MODELS.register_module()
-class TextBPNPostprocessor(BaseTextDetPostProcessor):
+class TextBPNPostprocessor(SimplePolygonsMixin, BaseTextDetPostProcessor):
     """Boundary proposals from the predicted maps, and the final polygons.
 
     :meth:`get_proposals` (before the deformation): threshold the distance
@@ -26,6 +27,8 @@ class TextBPNPostprocessor(BaseTextDetPostProcessor):
     :meth:`get_text_instances` (after it): the refined rings, already in
     input pixels, become ``pred_instances.polygons`` (flattened) and
     ``scores``; ``rescale_fields`` maps them back to the original image.
+    A ring that crosses itself is repaired (its largest simple part) and
+    one with no area left is dropped (:class:`SimplePolygonsMixin`).
 
     Args:
         num_points (int): Vertices per proposal.
