@@ -11,6 +11,13 @@ _base_.model.det_head.postprocessor.type = 'ValidFCEPostprocessor'
 # MMOCR's Total-Text config inherits 'quad' from its base: curved words
 # need polygons (as on CTW1500).
 _base_.model.det_head.postprocessor.text_repr_type = 'poly'
+# Total-Text's published numbers are DetEval (both settings TextBPN reports),
+# next to MMOCR's IoU hmean (README, "Evaluation protocols").
+val_evaluator = [
+    dict(type='HmeanIOUMetric'),
+    dict(type='DetEvalMetric', settings=[(0.7, 0.6), (0.8, 0.4)]),
+]
+test_evaluator = val_evaluator
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))

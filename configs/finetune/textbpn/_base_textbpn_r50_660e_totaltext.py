@@ -10,3 +10,10 @@ train_dataloader = dict(dataset=_base_.totaltext_textdet_train)
 val_dataloader = dict(dataset=_base_.totaltext_textdet_test)
 test_dataloader = val_dataloader
 model = dict(det_head=dict(postprocessor=dict(cls_thr=0.825)))
+# Total-Text's published numbers are DetEval (both settings TextBPN reports),
+# next to MMOCR's IoU hmean (README, "Evaluation protocols").
+val_evaluator = [
+    dict(type='HmeanIOUMetric'),
+    dict(type='DetEvalMetric', settings=[(0.7, 0.6), (0.8, 0.4)]),
+]
+test_evaluator = val_evaluator

@@ -1,8 +1,18 @@
-from .spotting_hmean_iou_metric import (SpottingHmeanIOUMetric, read_lexicon,
-                                   rrc_transcription_match,
-                                   rrc_word_is_cared, snap_to_lexicon)
+from .deteval_metric import (DETEVAL_SETTINGS, DetEvalMetric, coverage_tables,
+                             deteval_credits, dont_care_detections)
+from .spotting_hmean_iou_metric import (LEXICON_MAX_DIST,
+                                        SpottingHmeanIOUMetric,
+                                        match_lexicon, read_lexicon,
+                                        read_pairs, rrc_spotting_transcription,
+                                        rrc_transcription_match,
+                                        rrc_word_is_cared)
+from .submission_hmean_iou_metric import (SubmissionHmeanIOUMetric,
+                                          rounded_samples)
 
 __all__ = [
-    'SpottingHmeanIOUMetric', 'read_lexicon', 'rrc_transcription_match',
-    'rrc_word_is_cared', 'snap_to_lexicon'
+    'DETEVAL_SETTINGS', 'DetEvalMetric', 'coverage_tables',
+    'deteval_credits', 'dont_care_detections', 'LEXICON_MAX_DIST',
+    'SpottingHmeanIOUMetric', 'match_lexicon', 'read_lexicon', 'read_pairs',
+    'rrc_spotting_transcription', 'rrc_transcription_match',
+    'rrc_word_is_cared', 'SubmissionHmeanIOUMetric', 'rounded_samples'
 ]
