@@ -11,10 +11,15 @@ then write a Markdown table, a CSV and a bar chart.
     # an explicit checkpoint for one config
     python tools/benchmark.py A.py B.py --checkpoint A=/path/epoch_1200.pth
 
-Each model is scored twice from the same predictions with MMOCR's
-HmeanIOUMetric: the best hmean over MMOCR's score-threshold sweep (what MMOCR
-reports) and the hmean at one fixed threshold (--fixed-thr, the same for
-every model and not tuned on the test set). Training and testing run in
+Each model is scored from the same predictions with MMOCR's
+HmeanIOUMetric, twice: the best hmean over MMOCR's score-threshold sweep
+(what MMOCR reports) and the hmean at one fixed threshold (--fixed-thr, the
+same for every model and not tuned on the test set); then, at the fixed
+threshold, with each dataset's official protocol on exactly the files
+tools/make_submission.py would write (ICDAR2015: RRC IoU; CTW1500:
+VOC-polygon IoU; Total-Text: DetEval 0.7/0.6 and 0.8/0.4, and IoU;
+spotters: end to end and word spotting, with each lexicon whose files the
+config's spotting_lexicons finds). Training and testing run in
 subprocesses (tools/train.py, tools/test.py), one at a time; their output
 goes to train.log / test.log in each config's work dir, and the console
 shows progress and the tables.
@@ -39,6 +44,7 @@ from mmengine.logging import MMLogger  # noqa: E402
 from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa
                                     parse_published, plot_chart,
                                     score_predictions, to_markdown, write_csv)
+from oclip_mmocr.utils.cli import export_config_variables  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -128,6 +134,9 @@ def main() -> int:
               'present (see README, "Preparing the datasets")',
               file=sys.stderr)
         return 1
+    # Top-level options (lexicon_root=...) are read while parsing configs.
+    export_config_variables(
+        dict(o.split('=', 1) for o in args.cfg_options if '=' in o))
     explicit = dict(c.split('=', 1) for c in args.checkpoint)
     opts = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
     out_dir = args.out or args.work_dir
@@ -160,7 +169,8 @@ def main() -> int:
         logger.setLevel(logging.WARNING)  # MMOCR logs every threshold
         try:
             info['scores'] = score_predictions(
-                samples, args.fixed_thr, e2e_protocol=info['e2e_protocol'])
+                samples, args.fixed_thr, e2e_protocol=info['e2e_protocol'],
+                dataset=info['dataset_key'], lexicons=info['lexicons'])
         finally:
             logger.setLevel(level)
         info['test_images'] = len(samples)
@@ -169,6 +179,12 @@ def main() -> int:
                             if 'max_epochs' in train_cfg else
                             f"{train_cfg.get('max_iters', '?')} iterations")
         info['checkpoint'] = ckpt
+        if info['missing_lexicons'] and info['e2e_protocol'] in (
+                'icdar2015', 'totaltext'):
+            missing = ', '.join(info['missing_lexicons'])
+            print(f'{step} no files for the {missing} lexicon(s) (config '
+                  'spotting_lexicons; README, "Evaluation protocols"): '
+                  'those columns are left out', flush=True)
         results.append(info)
 
     reference = parse_published(args.reference) if args.reference else None

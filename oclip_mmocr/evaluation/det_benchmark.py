@@ -1,10 +1,13 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Score dumped detection predictions and lay out oCLIP-vs-baseline tables.
 
-The numbers come from MMOCR's own :class:`HmeanIOUMetric`: the polygon IoUs
+MMOCR's columns come from its own :class:`HmeanIOUMetric`: the polygon IoUs
 are computed once, then its counting runs once per score threshold, so the
 "best of thresholds" column is exactly what MMOCR logs and the
-fixed-threshold column uses the same matching rules.
+fixed-threshold column uses the same matching rules. The official columns
+(:data:`OFFICIAL_TITLES`) score, at the fixed threshold, exactly the
+submission files ``tools/make_submission.py`` writes, with the rules of the
+script each one names (README, "Evaluation protocols").
 """
 import csv
 import os.path as osp
@@ -13,7 +16,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmocr.evaluation import HmeanIOUMetric
-from .metrics import SpottingHmeanIOUMetric
+from .metrics import (DetEvalMetric, SpottingHmeanIOUMetric,
+                      SubmissionHmeanIOUMetric)
 
 #: MMOCR's default sweep (HmeanIOUMetric's ``pred_score_thrs``).
 MMOCR_SWEEP = (0.3, 0.9, 0.1)
@@ -69,16 +73,30 @@ def hmean_at(samples: Sequence[Dict], thr: float) -> Dict[str, float]:
 def score_predictions(samples: Sequence[Dict],
                       fixed_thr: float = 0.5,
                       sweep: Tuple[float, float, float] = MMOCR_SWEEP,
-                      e2e_protocol: Optional[str] = None
+                      e2e_protocol: Optional[str] = None,
+                      dataset: Optional[str] = None,
+                      lexicons: Optional[Dict[str, Dict]] = None
                       ) -> Dict[str, Dict[str, float]]:
-    """Both protocols for one model's predictions.
+    """MMOCR's protocols and the official ones for one model's predictions.
+
+    Args:
+        samples: Dumped test results (``pred_instances``, ``gt_instances``).
+        fixed_thr: The fixed score threshold.
+        sweep: MMOCR's threshold sweep ``(start, stop, step)``.
+        e2e_protocol: :class:`SpottingHmeanIOUMetric` protocol, for
+            predictions with texts.
+        dataset: The data_root folder name (``'icdar2015'``, ``'ctw1500'``,
+            ``'totaltext'`` ...), choosing the official detection columns.
+        lexicons: Lexicon name -> :class:`SpottingHmeanIOUMetric` file
+            arguments, for the lexicon columns (only those given are
+            scored).
 
     Returns:
         dict: ``best`` (MMOCR's report: the sweep threshold with the
         highest hmean, the first one on ties, as MMOCR picks it) and
-        ``fixed`` (at ``fixed_thr``), each with precision, recall, hmean
-        and thr; with ``e2e_protocol`` and predicted texts also ``e2e``
-        (end-to-end, no lexicon, at ``fixed_thr``).
+        ``fixed`` (at ``fixed_thr``), then the official columns at
+        ``fixed_thr`` (:data:`OFFICIAL_TITLES` keys, in that order), each
+        with precision, recall, hmean and thr.
     """
     thrs = [float(t) for t in sweep_thresholds(*sweep)]
     scorer = _Scorer(samples, min(thrs + [fixed_thr]))
@@ -92,20 +110,82 @@ def score_predictions(samples: Sequence[Dict],
         best['thr'] = None  # no threshold scored anything: none to report
     out = dict(best=best, fixed=dict(scorer.at(fixed_thr),
                                      thr=float(fixed_thr)))
+    out.update(official_scores(samples, fixed_thr, dataset))
     if e2e_protocol and any('texts' in s['pred_instances'] for s in samples):
-        out['e2e'] = e2e_at(samples, fixed_thr, e2e_protocol)
+        out.update(spotting_scores(samples, fixed_thr, e2e_protocol,
+                                   lexicons or {}))
     return out
 
 
-def e2e_at(samples: Sequence[Dict], thr: float,
-           protocol: str) -> Dict[str, float]:
-    """End-to-end P/R/H (no lexicon) at ``thr`` with
-    :class:`SpottingHmeanIOUMetric`."""
-    metric = SpottingHmeanIOUMetric(protocol=protocol, pred_score_thr=thr)
-    metric.process([], samples)
-    res = metric.compute_metrics(metric.results)
-    return dict(precision=res['e2e_precision'], recall=res['e2e_recall'],
-                hmean=res['e2e_hmean'], thr=float(thr))
+def _prh(res: Dict, prefix: str = '') -> Dict[str, float]:
+    return {k: float(res[prefix + k]) for k in ('precision', 'recall',
+                                                 'hmean')}
+
+
+def official_scores(samples: Sequence[Dict], thr: float,
+                    dataset: Optional[str]) -> Dict[str, Dict[str, float]]:
+    """The dataset's official detection columns (:data:`OFFICIAL_DET`) at
+    ``thr``, on the polygons a submission would hold."""
+    keys = OFFICIAL_DET.get(dataset or '', ())
+    out: Dict[str, Dict[str, float]] = {}
+    if not keys:
+        return out
+    if 'rrc_iou' in keys or 'voc_iou' in keys or 'iou_int' in keys:
+        metric = SubmissionHmeanIOUMetric(
+            quadrilaterals=dataset == 'icdar2015',
+            pred_score_thrs=dict(start=thr, stop=thr + 1e-6, step=1.))
+        metric.process([], samples)
+        res = _prh(metric.compute_metrics(metric.results))
+        for k in ('rrc_iou', 'voc_iou', 'iou_int'):
+            if k in keys:
+                out[k] = dict(res, thr=float(thr))
+    if 'deteval' in keys:
+        metric = DetEvalMetric(settings=[(0.7, 0.6), (0.8, 0.4)],
+                               pred_score_thr=thr, official_rounding=True)
+        metric.process([], samples)
+        res = metric.compute_metrics(metric.results)
+        out['deteval'] = dict(_prh(res), thr=float(thr))
+        out['deteval_0.8_0.4'] = dict(_prh(res, 'tr0.8_tp0.4_'),
+                                      thr=float(thr))
+    return {k: out[k] for k in keys}
+
+
+def spotting_scores(samples: Sequence[Dict], thr: float, protocol: str,
+                    lexicons: Dict[str, Dict]) -> Dict[str, Dict[str, float]]:
+    """End-to-end (and, for ICDAR2015, word-spotting) columns at ``thr``,
+    without a lexicon and with each lexicon in ``lexicons``, on the
+    polygons a submission would hold."""
+    out = {}
+    names = [n for n in SPOTTING_LEXICONS.get(protocol, ('none', ))
+             if n == 'none' or n in lexicons]
+    modes = (('e2e', False), ('spot', True)) if protocol == 'icdar2015' \
+        else (('e2e', False), )
+    for mode, word_spotting in modes:
+        for name in names:
+            files = {} if name == 'none' else lexicons[name]
+            metric = SpottingHmeanIOUMetric(
+                protocol=protocol, lexicon=name, word_spotting=word_spotting,
+                official_rounding=True,
+                quadrilaterals=protocol == 'icdar2015', pred_score_thr=thr,
+                **files)
+            metric.process([], samples)
+            res = metric.compute_metrics(metric.results)
+            out[f'{mode}_{name}'] = dict(_prh(res, 'e2e_'), thr=float(thr))
+    return out
+
+
+def available_lexicons(cfg) -> Tuple[Dict[str, Dict], List[str]]:
+    """The config's ``spotting_lexicons`` whose files are present, and the
+    names of those that are not."""
+    found, missing = {}, []
+    for name, files in (cfg.get('spotting_lexicons') or {}).items():
+        paths = [files[k] for k in ('lexicon_file', 'lexicon_pairs_file',
+                                    'lexicon_dir') if files.get(k)]
+        if paths and all(osp.exists(p) for p in paths):
+            found[name] = dict(files)
+        else:
+            missing.append(name)
+    return found, missing
 
 
 def describe_config(config_path: str, cfg) -> Dict[str, str]:
@@ -116,15 +196,19 @@ def describe_config(config_path: str, cfg) -> Dict[str, str]:
     pair = _TAG_RE.sub('', stem)
     dataset = osp.basename(
         osp.normpath(cfg.test_dataloader.dataset.get('data_root', '')))
+    lexicons, missing = available_lexicons(cfg)
     return dict(
         config=stem,
         pair=pair,
         init=init,
         detector=cfg.model.type,
         dataset=DATASET_NAMES.get(dataset, dataset),
-        # E2E rules for spotters: the dataset's own, else exact match.
+        dataset_key=dataset,
+        # E2E rules for spotters: the dataset's own, else Total-Text's.
         e2e_protocol=dataset if dataset in ('icdar2015', 'lsvt') else
-        'totaltext')
+        'totaltext',
+        lexicons=lexicons,
+        missing_lexicons=missing)
 
 
 def parse_published(md_path: str) -> Dict[Tuple[str, str, str], Dict]:
@@ -151,7 +235,10 @@ def parse_published(md_path: str) -> Dict[Tuple[str, str, str], Dict]:
 
 def build_rows(results: Iterable[Dict],
                reference: Optional[Dict] = None) -> List[Dict]:
-    """One row per twin pair and protocol: oCLIP vs its baseline."""
+    """One row per twin pair and protocol: oCLIP vs its baseline. A row's
+    ``protocol`` is ``best``, ``fixed`` or an :data:`OFFICIAL_TITLES` key;
+    ``primary`` marks the first official column of each pair (the chart's
+    official panel)."""
     by_pair: Dict[str, Dict[str, Dict]] = {}
     for res in results:
         by_pair.setdefault(res['pair'], {})[res['init']] = res
@@ -162,11 +249,15 @@ def build_rows(results: Iterable[Dict],
                           if i in members), None)
         base = members.get(base_init) if base_init else None
         anyone = oclip or base
-        protocols = ('best', 'fixed', 'e2e') if 'e2e' in anyone['scores'] \
-            else ('best', 'fixed')
+        protocols = list(anyone['scores'])
+        first_official = next(
+            (p for p in protocols if p in OFFICIAL_TITLES), None)
         for protocol in protocols:
             row = dict(
                 protocol=protocol,
+                protocol_title=OFFICIAL_TITLES.get(
+                    protocol, PROTOCOL_TITLES.get(protocol, protocol)),
+                primary=protocol == first_official,
                 dataset=anyone['dataset'],
                 detector=anyone['detector'],
                 pair=pair,
@@ -196,9 +287,40 @@ PROTOCOL_TITLES = {
     'best': "Best of thresholds (MMOCR's report: hmean maximised over "
     'score thresholds on the test set itself)',
     'fixed': 'Fixed score threshold (one threshold for every model, chosen '
-    'before seeing any test result: the fair number)',
-    'e2e': 'End to end (spotters: polygon IoU 0.5 and transcription match, '
-    'no lexicon, at the fixed threshold)',
+    "before seeing any test result: the fair number; MMOCR's "
+    'HmeanIOUMetric)',
+}
+#: The official protocols: key -> what it is and which script it matches.
+OFFICIAL_TITLES = {
+    'rrc_iou': 'IoU > 0.5, integer clockwise quadrilaterals (RRC ICDAR2015 '
+    'Challenge 4 detection script)',
+    'voc_iou': 'IoU > 0.5, integer polygons (CTW1500 VOC-polygon script, '
+    'ctw1500_eval.py)',
+    'deteval': 'DetEval tr 0.7 / tp 0.6 (Total-Text Deteval.py)',
+    'deteval_0.8_0.4': 'DetEval tr 0.8 / tp 0.4 (Total-Text Deteval.py, '
+    "TextBPN's second setting)",
+    'iou_int': "IoU > 0.5, integer polygons (MMOCR's rule; published "
+    'MMOCR Total-Text numbers)',
+}
+for _lex in ('none', 'generic', 'weak', 'strong', 'full'):
+    _what = 'no lexicon' if _lex == 'none' else f'{_lex} lexicon'
+    _how = ('RRC / Total-Text end-to-end script' if _lex == 'none' else
+            'Mask TextSpotter v3 lexicon protocol')
+    OFFICIAL_TITLES[f'e2e_{_lex}'] = f'End to end, {_what} ({_how})'
+    OFFICIAL_TITLES[f'spot_{_lex}'] = (
+        f'Word spotting, {_what} (RRC word-spotting script' +
+        ('' if _lex == 'none' else ' + Mask TextSpotter v3 lexicons') + ')')
+#: Official detection columns per dataset (data_root folder name).
+OFFICIAL_DET = {
+    'icdar2015': ('rrc_iou', ),
+    'ctw1500': ('voc_iou', ),
+    'totaltext': ('deteval', 'deteval_0.8_0.4', 'iou_int'),
+}
+#: Spotting lexicons per end-to-end protocol, and word spotting.
+SPOTTING_LEXICONS = {
+    'icdar2015': ('none', 'generic', 'weak', 'strong'),
+    'totaltext': ('none', 'full'),
+    'lsvt': ('none', ),
 }
 
 
@@ -209,8 +331,23 @@ def _fmt(v, digits: int = 4, signed: bool = False) -> str:
 
 
 def to_markdown(rows: Sequence[Dict]) -> str:
+    """MMOCR's two tables (best of thresholds, fixed threshold), then the
+    official protocols at the fixed threshold, each row naming its
+    protocol and the script it matches."""
     with_ref = any('published_oclip_hmean' in r for r in rows)
     out = []
+
+    def prh(r, t):
+        return '/'.join(_fmt(r[f'{t}_{k}'])
+                        for k in ('precision', 'recall', 'hmean'))
+
+    def table(sel, head, cells):
+        out.append('| ' + ' | '.join(head) + ' |')
+        out.append('|' + ' --- |' * len(head))
+        for r in sel:
+            out.append('| ' + ' | '.join(cells(r)) + ' |')
+        out.append('')
+
     for protocol in PROTOCOL_TITLES:
         sel = [r for r in rows if r['protocol'] == protocol]
         if not sel:
@@ -218,7 +355,7 @@ def to_markdown(rows: Sequence[Dict]) -> str:
         thrs = sorted({r['oclip_thr'] for r in sel if r['oclip_thr']} |
                       {r['baseline_thr'] for r in sel if r['baseline_thr']})
         title = PROTOCOL_TITLES[protocol]
-        if protocol in ('fixed', 'e2e') and thrs:
+        if protocol == 'fixed' and thrs:
             title += f'; threshold {thrs[0]:.2f}'
         out.append(f'### {title}\n')
         head = ['dataset', 'detector', 'baseline', 'baseline P/R/H',
@@ -227,26 +364,36 @@ def to_markdown(rows: Sequence[Dict]) -> str:
             head.insert(5, 'thr (base / oCLIP)')
         if with_ref:
             head.append('published H (base / oCLIP)')
-        out.append('| ' + ' | '.join(head) + ' |')
-        out.append('|' + ' --- |' * len(head))
-        for r in sel:
-            prh = {
-                t: '/'.join(
-                    _fmt(r[f'{t}_{k}'])
-                    for k in ('precision', 'recall', 'hmean'))
-                for t in ('baseline', 'oclip')
-            }
-            cells = [r['dataset'], r['detector'], r['baseline_init'] or '-',
-                     prh['baseline'], prh['oclip'],
-                     _fmt(r['delta_hmean'], signed=True)]
+
+        def cells(r, protocol=protocol):
+            c = [r['dataset'], r['detector'], r['baseline_init'] or '-',
+                 prh(r, 'baseline'), prh(r, 'oclip'),
+                 _fmt(r['delta_hmean'], signed=True)]
             if protocol == 'best':
-                cells.insert(5, f"{_fmt(r['baseline_thr'], 1)} / "
-                             f"{_fmt(r['oclip_thr'], 1)}")
+                c.insert(5, f"{_fmt(r['baseline_thr'], 1)} / "
+                         f"{_fmt(r['oclip_thr'], 1)}")
             if with_ref:
-                cells.append(f"{_fmt(r.get('published_baseline_hmean'))} / "
-                             f"{_fmt(r.get('published_oclip_hmean'))}")
-            out.append('| ' + ' | '.join(cells) + ' |')
-        out.append('')
+                c.append(f"{_fmt(r.get('published_baseline_hmean'))} / "
+                         f"{_fmt(r.get('published_oclip_hmean'))}")
+            return c
+
+        table(sel, head, cells)
+
+    official = [r for r in rows if r['protocol'] in OFFICIAL_TITLES]
+    if official:
+        thr = next((r['oclip_thr'] or r['baseline_thr'] for r in official
+                    if r['oclip_thr'] or r['baseline_thr']), None)
+        out.append('### Official protocols (what the official scripts print '
+                   'for tools/make_submission.py files'
+                   + (f'; threshold {thr:.2f}' if thr is not None else '')
+                   + ')\n')
+        table(official,
+              ['dataset', 'detector', 'protocol (script)', 'baseline',
+               'baseline P/R/H', 'oCLIP P/R/H', 'Δ hmean'],
+              lambda r: [r['dataset'], r['detector'], r['protocol_title'],
+                         r['baseline_init'] or '-', prh(r, 'baseline'),
+                         prh(r, 'oclip'),
+                         _fmt(r['delta_hmean'], signed=True)])
     return '\n'.join(out)
 
 
@@ -272,18 +419,23 @@ def _budget(row: Dict) -> str:
 
 
 def plot_chart(rows: Sequence[Dict], path: str) -> None:
-    """Grouped bars of hmean, baseline vs oCLIP, one panel per protocol."""
+    """Grouped bars of hmean, baseline vs oCLIP: MMOCR's two protocols and
+    each pair's first official protocol."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
 
-    protocols = [p for p in PROTOCOL_TITLES
-                 if any(r['protocol'] == p for r in rows)]
+    panels = [p for p in PROTOCOL_TITLES
+              if any(r['protocol'] == p for r in rows)]
+    if any(r.get('primary') for r in rows):
+        panels.append('official')
+    sels = [[r for r in rows if (r.get('primary') if p == 'official'
+                                 else r['protocol'] == p)] for p in panels]
     fig, axes = plt.subplots(
-        1, len(protocols), figsize=(max(6, 1.6 * len(rows)), 4.2),
+        1, len(panels),
+        figsize=(max(6, 1.6 * len(panels) * max(map(len, sels))), 4.2),
         squeeze=False)
-    for ax, protocol in zip(axes[0], protocols):
-        sel = [r for r in rows if r['protocol'] == protocol]
+    for ax, protocol, sel in zip(axes[0], panels, sels):
         x = np.arange(len(sel))
         base = [r['baseline_hmean'] or 0. for r in sel]
         ocl = [r['oclip_hmean'] or 0. for r in sel]
@@ -299,12 +451,18 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
             [f"{r['detector']}\n{r['dataset']}\n{_budget(r)}" for r in sel],
             fontsize=6)
         ax.set_ylim(0, 1.2)
-        ax.set_ylabel('E2E hmean' if protocol == 'e2e' else 'hmean')
+        ax.set_ylabel('hmean')
         thr = sel[0]['oclip_thr'] or sel[0]['baseline_thr']
+        at = f' {thr:.2f}' if thr is not None else ''
         ax.set_title(
             'best of thresholds (MMOCR)' if protocol == 'best' else
-            f"{'end to end, ' if protocol == 'e2e' else ''}fixed threshold"
-            f"{f' {thr:.2f}' if thr is not None else ''}", fontsize=9)
+            f'fixed threshold{at} (MMOCR)' if protocol == 'fixed' else
+            f'official protocol, threshold{at}', fontsize=9)
+        if protocol == 'official':
+            ax.set_xticklabels([
+                f"{r['detector']}\n{r['dataset']}\n"
+                f"{r['protocol'].replace('_', ' ')}" for r in sel],
+                fontsize=6)
         ax.legend(fontsize=7, loc='upper left', ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

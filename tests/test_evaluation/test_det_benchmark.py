@@ -129,24 +129,74 @@ def test_parse_published():
     assert not any(k[1].startswith('DBNet++') for k in table)
 
 
-def test_spotter_predictions_get_e2e_rows(tmp_path):
-    samples = _samples(7)
+def _with_texts(samples, text='word'):
     for s in samples:
         n = len(s['pred_instances']['polygons'])
-        s['pred_instances']['texts'] = ['w'] * n
+        s['pred_instances']['texts'] = [text] * n
         gt = s['gt_instances']
-        gt['texts'] = ['w'] * len(gt['polygons'])
+        gt['texts'] = [text] * len(gt['polygons'])
+    return samples
+
+
+def test_spotter_predictions_get_official_e2e_rows(tmp_path):
+    samples = _with_texts(_samples(7))
     scores = score_predictions(samples, fixed_thr=0.5,
-                               e2e_protocol='icdar2015')
-    # Every text right: end to end equals detection at the same threshold.
-    assert scores['e2e'] == pytest.approx(scores['fixed'])
+                               e2e_protocol='icdar2015', dataset='icdar2015')
+    assert list(scores) == ['best', 'fixed', 'rrc_iou', 'e2e_none',
+                            'spot_none']
+    # Every text right (and 'word' is in the RRC dictionary): end to end
+    # and word spotting equal detection on the same submission polygons.
+    assert scores['e2e_none'] == pytest.approx(scores['rrc_iou'])
+    assert scores['spot_none'] == pytest.approx(scores['rrc_iou'])
     results = [dict(pair='mts', init=i, dataset='ICDAR2015',
                     detector='MTSSpotter', config=f'mts-{i}', scores=scores)
                for i in ('oCLIP', 'ImageNet')]
     rows = build_rows(results)
-    assert [r['protocol'] for r in rows] == ['best', 'fixed', 'e2e']
-    assert 'End to end' in to_markdown(rows)
+    assert [r['protocol'] for r in rows] == list(scores)
+    assert [r['primary'] for r in rows] == [False, False, True, False,
+                                             False]
+    md = to_markdown(rows)
+    assert 'Official protocols' in md
+    assert 'RRC ICDAR2015 Challenge 4 detection script' in md
+    assert 'Word spotting, no lexicon (RRC word-spotting script)' in md
     plot_chart(rows, str(tmp_path / 'c.png'))
-    # Detectors (no texts) get no e2e row.
-    assert 'e2e' not in score_predictions(
+    # Detectors (no texts) get no end-to-end row.
+    assert 'e2e_none' not in score_predictions(
         _samples(7), 0.5, e2e_protocol='icdar2015')
+
+
+def test_official_columns_per_dataset(tmp_path):
+    samples = _samples(3)
+    assert list(score_predictions(samples, dataset='totaltext'))[2:] == [
+        'deteval', 'deteval_0.8_0.4', 'iou_int']
+    assert list(score_predictions(samples, dataset='ctw1500'))[2:] == [
+        'voc_iou']
+    assert list(score_predictions(samples, dataset='synthetic')) == [
+        'best', 'fixed']
+    # Integer boxes, no jitter: the official IoU equals MMOCR's.
+    exact = [dict(s, pred_instances=dict(
+        s['pred_instances'], polygons=[np.round(p) for p in
+                                       s['pred_instances']['polygons']]))
+             for s in samples]
+    sc = score_predictions(exact, dataset='ctw1500')
+    assert sc['voc_iou'] == pytest.approx(sc['fixed'])
+    # Lexicon columns for the lexicons given (files present).
+    (tmp_path / 'voc.txt').write_text('WORD\nWORLD\n')
+    tt = score_predictions(_with_texts(_samples(4)), dataset='totaltext',
+                           e2e_protocol='totaltext',
+                           lexicons=dict(full=dict(
+                               lexicon_file=str(tmp_path / 'voc.txt'))))
+    assert list(tt)[-2:] == ['e2e_none', 'e2e_full']
+    assert tt['e2e_full'] == pytest.approx(tt['e2e_none'])
+
+
+def test_available_lexicons(tmp_path):
+    from mmengine.config import Config
+    from oclip_mmocr.evaluation.det_benchmark import available_lexicons
+    (tmp_path / 'g.txt').write_text('A\n')
+    cfg = Config(dict(spotting_lexicons=dict(
+        generic=dict(lexicon_file=str(tmp_path / 'g.txt')),
+        weak=dict(lexicon_file=str(tmp_path / 'missing.txt')),
+        strong=dict(lexicon_dir=str(tmp_path / 'nodir')))))
+    found, missing = available_lexicons(cfg)
+    assert list(found) == ['generic'] and missing == ['weak', 'strong']
