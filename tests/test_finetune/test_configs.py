@@ -139,3 +139,36 @@ def test_baseline_config_builds(path):
     expected = 'CLIPResNet' if 'demo' in path else 'ResNet'
     assert type(model.backbone).__name__ == expected
     assert not any('conv_offset' in k for k in model.state_dict())
+
+
+@pytest.mark.parametrize('path', OCLIP + TWINS, ids=osp.basename)
+def test_official_evaluation_settings(path):
+    """README, "Evaluation protocols": simple output polygons everywhere
+    (curved datasets as polygons), DetEval with both settings on every
+    Total-Text config, spotter lexicons named for their protocol; every
+    evaluator builds."""
+    from mmengine.evaluator import Evaluator
+    from oclip_mmocr.evaluation.metrics.spotting_hmean_iou_metric import \
+        LEXICONS
+    init_default_scope('mmocr')
+    cfg = Config.fromfile(path)
+    name = osp.basename(path)
+    if cfg.model.type in ('DBNet', 'PSENet', 'FCENet'):
+        post = cfg.model.det_head.postprocessor
+        assert post.type.startswith('Valid'), post.type
+        curved = any(d in name for d in ('ctw1500', 'totaltext', 'lsvt'))
+        assert (post.text_repr_type == 'poly') == curved, name
+    evaluators = cfg.test_evaluator
+    evaluators = evaluators if isinstance(evaluators, list) else [evaluators]
+    types = [e['type'] for e in evaluators]
+    if 'totaltext' in name:
+        deteval = next(e for e in evaluators if e['type'] == 'DetEvalMetric')
+        assert [tuple(s) for s in deteval['settings']] == [(0.7, 0.6),
+                                                           (0.8, 0.4)]
+    else:
+        assert 'DetEvalMetric' not in types
+    if cfg.model.type == 'MTSSpotter':
+        protocol = evaluators[0]['protocol']
+        assert set(cfg.spotting_lexicons) == set(LEXICONS[protocol]) - {
+            'none'}
+    Evaluator(evaluators)  # builds (lexicon files are read only if used)
