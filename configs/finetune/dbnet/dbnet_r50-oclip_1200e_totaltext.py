@@ -1,10 +1,10 @@
-_base_ = ['_base_dbnet_r50_1200e_totaltext.py', '../_base_/trunks.py']
+_base_ = [
+    '_base_dbnet_r50_1200e_totaltext.py',
+    '../_base_/trunks.py',
+    '../_base_/totaltext_evaluation.py',
+]
 _base_.model.backbone = _base_.oclip_r50
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
-# Total-Text's published numbers are DetEval (both settings TextBPN reports),
-# next to MMOCR's IoU hmean (README, "Evaluation protocols").
-val_evaluator = [
-    dict(type='HmeanIOUMetric'),
-    dict(type='DetEvalMetric', settings=[(0.7, 0.6), (0.8, 0.4)]),
-]
+# DetEval too (README, "Evaluation protocols").
+val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator

@@ -1,6 +1,6 @@
 # Total-Text: test at shorter side 1000 (the paper's), E2E without lexicon
 # (the 'full' lexicon below).
-_base_ = ['_base_mts_r50.py']
+_base_ = ['_base_mts_r50.py', '../_base_/totaltext_evaluation.py']
 test_pipeline = [
     _base_.test_pipeline[0],
     dict(type='Resize', scale=(1800, 1000), keep_ratio=True),
@@ -12,11 +12,8 @@ val_dataloader = dict(dataset=_base_.totaltext_textspotting_test)
 test_dataloader = val_dataloader
 # Detection also as DetEval, Total-Text's published protocol (README,
 # "Evaluation protocols").
-val_evaluator = [
-    dict(type='SpottingHmeanIOUMetric', protocol='totaltext'),
-    dict(type='HmeanIOUMetric'),
-    dict(type='DetEvalMetric', settings=[(0.7, 0.6), (0.8, 0.4)]),
-]
+val_evaluator = [dict(type='SpottingHmeanIOUMetric', protocol='totaltext')
+                 ] + _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator
 # The 'full' lexicon protocol (every word of the test set), with the files
 # as Mask TextSpotter v3 ships them; tools/benchmark.py scores it when they

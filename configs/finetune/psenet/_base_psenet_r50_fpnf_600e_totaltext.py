@@ -4,6 +4,7 @@
 _base_ = [
     'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
     'mmocr::textdet/_base_/datasets/totaltext.py',
+    '../_base_/totaltext_evaluation.py',
 ]
 test_pipeline_totaltext = _base_.test_pipeline_ctw[:3] + [
     dict(type='FixInvalidPolygon')
@@ -15,12 +16,8 @@ val_dataloader = dict(dataset=_base_.totaltext_textdet_test)
 test_dataloader = val_dataloader
 # Simple polygons only (README, "Evaluation protocols").
 model = dict(det_head=dict(postprocessor=dict(type='ValidPSEPostprocessor')))
-# Total-Text's published numbers are DetEval (both settings TextBPN reports),
-# next to MMOCR's IoU hmean (README, "Evaluation protocols").
-val_evaluator = [
-    dict(type='HmeanIOUMetric'),
-    dict(type='DetEvalMetric', settings=[(0.7, 0.6), (0.8, 0.4)]),
-]
+# DetEval too (README, "Evaluation protocols").
+val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator
 # Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
 # process-group timeout so surviving ranks stop when one dies.

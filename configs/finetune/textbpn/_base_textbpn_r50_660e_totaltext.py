@@ -3,6 +3,7 @@
 _base_ = [
     '_base_textbpn_r50.py',
     'mmocr::textdet/_base_/datasets/totaltext.py',
+    '../_base_/totaltext_evaluation.py',
 ]
 _base_.totaltext_textdet_train.pipeline = _base_.train_pipeline
 _base_.totaltext_textdet_test.pipeline = _base_.test_pipeline
@@ -10,10 +11,6 @@ train_dataloader = dict(dataset=_base_.totaltext_textdet_train)
 val_dataloader = dict(dataset=_base_.totaltext_textdet_test)
 test_dataloader = val_dataloader
 model = dict(det_head=dict(postprocessor=dict(cls_thr=0.825)))
-# Total-Text's published numbers are DetEval (both settings TextBPN reports),
-# next to MMOCR's IoU hmean (README, "Evaluation protocols").
-val_evaluator = [
-    dict(type='HmeanIOUMetric'),
-    dict(type='DetEvalMetric', settings=[(0.7, 0.6), (0.8, 0.4)]),
-]
+# DetEval too (README, "Evaluation protocols").
+val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator

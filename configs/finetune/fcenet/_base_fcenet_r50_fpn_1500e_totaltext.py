@@ -1,0 +1,18 @@
+# FCENet R50 on Total-Text: MMOCR's recipe (SGD lr 1e-3, 1500 epochs, test
+# scale 1280x960), emitting simple polygons (MMOCR's config inherits 'quad'
+# from its base; curved words need polygons, as on CTW1500) and scored with
+# DetEval too (README, "Evaluation protocols").
+_base_ = [
+    'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_totaltext.py',
+    '../_base_/totaltext_evaluation.py',
+]
+model = dict(
+    det_head=dict(
+        postprocessor=dict(
+            type='ValidFCEPostprocessor', text_repr_type='poly')))
+val_evaluator = _base_.totaltext_det_evaluator
+test_evaluator = val_evaluator
+# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
+# process-group timeout so surviving ranks stop when one dies.
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+env_cfg = dict(dist_cfg=dict(timeout=1800))
