@@ -15,6 +15,8 @@ variant is built and stepped, counted from what was allocated before it
   weights mapped into it; its loss is checked against ours before timing.
 - ``fp32``: our model, fp32, the released code's settings (32 word slots,
   all-slot text pooling, halved contrastive term), contiguous tensors.
+- ``fp32-compile``: ``fp32`` with the trunk compiled by ``torch.compile``
+  (contiguous; compilation happens in the untimed warm-up step).
 - ``fp32-cl``: the same with the trunk in channels-last memory format.
 - ``fp32-cl-compile``: and the trunk compiled with ``torch.compile`` (the
   compilation happens in the untimed warm-up step).
@@ -41,7 +43,8 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import BaseDataElement
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
-from common import autocast, describe_machine, peak_memory_mib, sync  # noqa: E402,E501
+from common import (autocast, describe_machine, machine_line,  # noqa: E402
+                    peak_memory_mib, sync, write_readme_block)
 
 import oclip_mmocr  # noqa: E402,F401
 from mmocr.registry import MODELS  # noqa: E402
@@ -59,6 +62,7 @@ def build_ours(size: int, slots: int, channels_last: bool):
     grid = size // 32
     cfg.num_word_slots = slots
     cfg.image_encoder.channels_last = channels_last
+    cfg.image_encoder.compile = False  # variants compile themselves
     cfg.image_encoder.attnpool.grid_size = grid
     cfg.decoder.grid_size = grid
     return MODELS.build(cfg)
@@ -114,6 +118,20 @@ def released_loss(model, images, texts, chars):
                         F.cross_entropy(li.t(), labels)) / 2
 
 
+LABELS = {
+    'released': 'released code',
+    'fp32': 'ours, fp32',
+    'fp32-compile': 'ours, fp32, compiled trunk',
+    'fp32-cl': 'ours, fp32, channels-last trunk',
+    'fp32-cl-compile': 'ours, fp32, channels-last compiled trunk',
+    'fp32-cl-compile-all': 'ours, fp32, channels-last compiled trunk, '
+    'compiled attention pool, fused AdamW',
+    'bf16': 'ours, bf16 autocast, channels-last',
+    'bf16-compile': 'ours, bf16 autocast, channels-last, compiled',
+    'fp16': 'ours, fp16 autocast, channels-last',
+}
+
+
 def build_variant(name: str, base, args, batch):
     """Return ``(step_fn, fp32_loss_of_this_variant)`` for a variant."""
     dev = args.device
@@ -135,16 +153,20 @@ def build_variant(name: str, base, args, batch):
         return step, check
 
     model = copy.deepcopy(base)
-    if name != 'fp32':
+    if '-cl' in name or name.startswith(('bf16', 'fp16')):
         model.image_encoder.channels_last = True
         model.image_encoder.backbone.to(memory_format=torch.channels_last)
-    if name.endswith('compile'):
+    if 'compile' in name:
         model.image_encoder.backbone.compile()
+    if name.endswith('-all'):
+        # The attention pool too, and AdamW's fused kernel.
+        model.image_encoder.attnpool.compile()
     dtype = name.split('-')[0]
     with torch.no_grad(), autocast(dev, dtype):
         losses = model.loss(images, samples)
         check = float(losses['loss_char'] + losses['loss_contrastive'])
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-5,
+                            fused=True if name.endswith('-all') else None)
     scaler = torch.amp.GradScaler(enabled=dtype == 'fp16')
 
     def step():
@@ -181,7 +203,12 @@ def main() -> None:
     parser.add_argument('--words', type=int, default=8,
                         help='real words per image')
     parser.add_argument('--rounds', type=int, default=3,
-                        help='timed steps per variant (interleaved)')
+                        help='timed steps per variant and run (interleaved)')
+    parser.add_argument('--runs', type=int, default=2,
+                        help='independent measurement runs, each reported')
+    parser.add_argument('--write-readme', default=None, metavar='README',
+                        help='write the table into README between '
+                        '<!-- bench:pretrain-SIZExBATCH-DEVICE --> markers')
     parser.add_argument('--device', default='cuda'
                         if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--released-model', default=None,
@@ -205,7 +232,7 @@ def main() -> None:
         return
 
     variants = ['released'] if args.released_model else []
-    variants += ['fp32', 'fp32-cl', 'fp32-cl-compile', 'bf16', 'bf16-compile']
+    variants += ['fp32', 'fp32-compile', 'fp32-cl', 'fp32-cl-compile', 'bf16', 'bf16-compile']
     if dev.startswith('cuda'):
         variants.append('fp16')
     if args.variants:
@@ -218,36 +245,72 @@ def main() -> None:
           f'{args.batch_size} x {args.size}px, {args.slots} word slots '
           f'({args.words} real words/image), median of {args.rounds} '
           'interleaved steps', flush=True)
-    steps, diffs, times, mems = {}, {}, {v: [] for v in variants}, {}
+    steps, checks, mems, first = {}, {}, {}, {}
+    times = {(r, v): [] for r in range(args.runs) for v in variants}
     for name in variants:
         if dev.startswith('cuda'):
             # The variants built before stay allocated: count from here.
             before = torch.cuda.memory_allocated()
             torch.cuda.reset_peak_memory_stats()
         steps[name], check = build_variant(name, base, args, batch)
-        diffs[name] = abs(check - ref_loss)
-        steps[name]()  # warm-up (and compilation)
+        checks[name] = check
+        # The first step includes compilation for compiled variants.
+        first[name] = timed(steps[name], dev)
         if dev.startswith('cuda'):
             steps[name]()
             mems[name] = peak_memory_mib(dev) - before / 2**20
-    for _ in range(args.rounds):
-        for name in variants:
-            sync(dev)
-            t = time.perf_counter()
-            steps[name]()
-            sync(dev)
-            times[name].append(time.perf_counter() - t)
+        print(f'built {name} (first step {first[name]:.1f} s)',
+              file=sys.stderr, flush=True)
+    for run in range(args.runs):
+        for _ in range(args.rounds):
+            for name in variants:
+                times[(run, name)].append(timed(steps[name], dev))
+        print(f'run {run + 1}/{args.runs} done', file=sys.stderr,
+              flush=True)
     del steps
     if not dev.startswith('cuda'):
         mems = {name: measure_memory(name, args) for name in variants}
-    base_ips = args.batch_size / statistics.median(times[variants[0]])
-    print(f'| variant | images/s | vs {variants[0]} | peak memory (MiB) | '
-          '|loss - fp32 loss| |')
-    print('| --- | --- | --- | --- | --- |')
+    # Numerics against the released code when it runs, else our fp32.
+    ref_name = 'released' if 'released' in checks else 'our fp32'
+    ref = checks.get('released', ref_loss)
+    diffs = {name: abs(c - ref) for name, c in checks.items()}
+    lines = [
+        f'{machine_line(dev)}. Batch {args.batch_size} x {args.size}x'
+        f'{args.size}, {args.slots} word slots ({args.words} real words per '
+        f'image); {args.runs} runs, each the median of {args.rounds} '
+        'interleaved steps per variant; loss of the first batch against '
+        f'that of the {ref_name} model.', '',
+        '| variant | ' + ' | '.join(f'images/s (run {r + 1})'
+                                    for r in range(args.runs)) +
+        f' | vs {variants[0]} | peak memory (MiB) | first step (s) | '
+        f'\\|loss - {ref_name} loss\\| |',
+        '| --- ' * (args.runs + 5) + '|'
+    ]
+    base_ips = [args.batch_size / statistics.median(times[(r, variants[0])])
+                for r in range(args.runs)]
     for name in variants:
-        ips = args.batch_size / statistics.median(times[name])
-        print(f'| {name} | {ips:.3f} | {ips / base_ips:.2f}x | '
-              f'{mems[name]:.0f} | {diffs[name]:.2e} |')
+        ips = [args.batch_size / statistics.median(times[(r, name)])
+               for r in range(args.runs)]
+        ratios = '/'.join(f'{i / b:.2f}x' for i, b in zip(ips, base_ips))
+        lines.append(f'| {LABELS.get(name, name)} | ' +
+                     ' | '.join(f'{i:.3f}' for i in ips) +
+                     f' | {ratios} | {mems[name]:.0f} | {first[name]:.1f} | '
+                     f'{diffs[name]:.1e} |')
+    table = '\n'.join(lines)
+    print(table)
+    if args.write_readme:
+        key = f'pretrain-{args.size}x{args.batch_size}-' + (
+            'cuda' if dev.startswith('cuda') else 'cpu')
+        write_readme_block(args.write_readme, key, table)
+        print(f'wrote block {key} of {args.write_readme}', file=sys.stderr)
+
+
+def timed(step, dev: str) -> float:
+    sync(dev)
+    t = time.perf_counter()
+    step()
+    sync(dev)
+    return time.perf_counter() - t
 
 
 if __name__ == '__main__':

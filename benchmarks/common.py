@@ -36,3 +36,37 @@ def describe_machine(device: str) -> str:
     if device.startswith('cuda'):
         return torch.cuda.get_device_name()
     return f'CPU, {torch.get_num_threads()} threads, {os.cpu_count()} cores'
+
+
+def machine_line(device: str) -> str:
+    """Machine, torch and date: the provenance line of a README table."""
+    import datetime
+    import platform
+    cpu = platform.processor() or 'unknown CPU'
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f
+                       if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    where = torch.cuda.get_device_name() if device.startswith('cuda') \
+        else f'{cpu}, {torch.get_num_threads()} threads'
+    return (f'{where}; torch {torch.__version__}; measured '
+            f'{datetime.date.today().isoformat()}')
+
+
+def write_readme_block(path: str, key: str, text: str) -> None:
+    """Replace what lies between ``<!-- bench:KEY -->`` and
+    ``<!-- /bench:KEY -->`` in ``path`` (the README's figures are the
+    benchmark's own output, never edited by hand)."""
+    begin, end = f'<!-- bench:{key} -->', f'<!-- /bench:{key} -->'
+    with open(path) as f:
+        doc = f.read()
+    if begin not in doc or end not in doc:
+        raise SystemExit(f'{path}: no block {begin} ... {end} to write into')
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    doc = f'{head}{begin}\n{text.rstrip()}\n{end}{tail}'
+    with open(path + '.tmp', 'w') as f:
+        f.write(doc)
+    os.replace(path + '.tmp', path)

@@ -28,7 +28,9 @@ def main() -> None:
         help='resume from the given checkpoint, or the latest one in the '
         'work dir if no path is given')
     parser.add_argument(
-        '--amp', action='store_true', help='enable mixed precision (GPU)')
+        '--amp', action='store_true',
+        help='mixed precision: bf16 autocast on GPUs that support it, fp16 '
+        'with loss scaling on others, fp32 on a CPU')
     parser.add_argument(
         '--check-data',
         action='store_true',
@@ -43,8 +45,7 @@ def main() -> None:
     cfg = load_runner_config(args.config, args)
     start_cpu_processes(cfg)
     if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        cfg.optim_wrapper.type = 'AutoMixedPrecisionOptimWrapper'
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
