@@ -11,6 +11,8 @@ _base_ = [
 grid = 128 // 32
 model = dict(
     image_encoder=dict(
+        # A two-minute run: compiling would cost more than it saves.
+        compile=False,
         backbone=dict(base_channels=16),
         attnpool=dict(
             grid_size=grid, in_channels=512, num_heads=8, out_channels=128)),
