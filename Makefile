@@ -22,4 +22,4 @@ bench: install
 	@$(PY) benchmarks/bench_textdet_inference.py
 
 clean-demo:
-	rm -rf work_dirs/demo data/synthetic
+	rm -rf work_dirs/demo data/synthetic data/synth_pretrain data/synth_totaltext_256

@@ -69,7 +69,9 @@ setup(
     python_requires='>=3.9',
     install_requires=[
         'torch', 'torchvision', 'numpy<2', 'mmengine==0.10.7', 'mmcv==2.0.1',
-        'mmdet==3.1.0', 'mmocr==1.0.1', 'Pillow', 'scipy', 'matplotlib'
+        'mmdet==3.1.0', 'mmocr==1.0.1', 'Pillow', 'scipy', 'matplotlib',
+        # The embedded benchmark's backgrounds are its sample photographs.
+        'scikit-image==0.26.0'
     ],
     extras_require={'mim': ['openmim']},
     zip_safe=False,

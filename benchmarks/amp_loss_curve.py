@@ -39,6 +39,9 @@ def train(work_dir: str, iters: int, data_root: str, amp: bool,
         cfg.train_dataloader.batch_size
     epochs = -(-iters // per_epoch)
     cfg.work_dir = work_dir
+    # MMEngine's visualizer is a per-name singleton: a second runner in this
+    # process would write its scalars into the first one's folder.
+    cfg.visualizer.name = 'visualizer_' + osp.basename(work_dir)
     cfg.train_cfg.max_epochs = epochs
     cfg.param_scheduler[1].update(end=epochs, T_max=epochs)
     if data_root:

@@ -23,12 +23,13 @@ echo "== [2/4] exported backbone: strict load into CLIPResNet"
 
 echo "== [3/4] character attention of the pretrained decoder"
 ckpt=$(cat "$OUT/pretrain/last_checkpoint")
-img=data/synthetic/imgs/train/000003.png
+img=data/synth_pretrain/imgs/train/000003.jpg
 words=$("$PY" - "$img" <<'PYEOF'
 import json, sys
-ann = json.load(open('data/synthetic/textdet_train.json'))
+ann = json.load(open('data/synth_pretrain/textdet_train.json'))
 item = next(d for d in ann['data_list'] if sys.argv[1].endswith(d['img_path']))
-print(' '.join(f"{i['text']}:{len(i['text']) // 2}" for i in item['instances'][:4]))
+legible = [i['text'] for i in item['instances'] if not i['ignore']]
+print(' '.join(f"{t}:{len(t) // 2}" for t in legible[:4]))
 PYEOF
 )
 "$PY" tools/visualize_attention.py configs/pretrain/oclip_demo_synthetic.py \

@@ -8,7 +8,8 @@ from .synthetic import generate_synthetic_split
 
 class SyntheticSplitMixin:
     """Generate a synthetic split into ``data_root`` the first time (seconds
-    for a few hundred small images), then read it like any MMOCR 1.x split.
+    for a few hundred images, in parallel), then read it like any MMOCR 1.x
+    split.
 
     See :func:`generate_synthetic_split`; the files are ordinary MMOCR
     annotation JSON (polygons and words) and PNG images. Given an
@@ -23,10 +24,16 @@ class SyntheticSplitMixin:
         data_root (str): Where the split lives or is generated.
         split (str): Split name; ``textdet_<split>.json`` is read.
         num_images (int): Images in the split.
-        img_size (tuple[int, int]): ``(h, w)`` of the images.
+        img_size (tuple[int, int], optional): ``(h, w)`` of the images;
+            ``None``: the profile's native size.
         seed (int): Generation seed; image ``i`` depends only on
-            ``(seed, i)``.
-        num_words (tuple[int, int]): Range of words per image.
+            ``(profile, seed, i)``.
+        profile (str): ``'synth_pretrain'`` (default), ``'synth_icdar2015'``,
+            ``'synth_ctw1500'``, ``'synth_totaltext'`` (README, "Embedded
+            benchmark"), or ``'basic'`` (the unit tests' easy images).
+        num_words (tuple[int, int]): Range of words per image (``'basic'``
+            only).
+        num_workers (int, optional): Processes generating images.
         ann_file (str, optional): Read this annotation file instead of
             generating a split.
         **kwargs: For the dataset class this is mixed into.
@@ -36,14 +43,18 @@ class SyntheticSplitMixin:
                  data_root: str = 'data/synthetic',
                  split: str = 'train',
                  num_images: int = 256,
-                 img_size: Tuple[int, int] = (256, 256),
+                 img_size: Optional[Tuple[int, int]] = None,
                  seed: int = 0,
+                 profile: str = 'synth_pretrain',
                  num_words: Tuple[int, int] = (1, 5),
+                 num_workers: Optional[int] = None,
                  ann_file: Optional[str] = None,
                  **kwargs) -> None:
         if ann_file is None:
-            generate_synthetic_split(data_root, split, num_images,
-                                     tuple(img_size), seed, tuple(num_words))
+            generate_synthetic_split(
+                data_root, split, num_images,
+                None if img_size is None else tuple(img_size), seed,
+                tuple(num_words), profile=profile, num_workers=num_workers)
             ann_file = f'textdet_{split}.json'
         super().__init__(ann_file=ann_file, data_root=data_root, **kwargs)
 

@@ -29,6 +29,9 @@ DATASET_NAMES = {
     'totaltext': 'Total-Text',
     'lsvt': 'ICDAR19-LSVT',
     'synthetic': 'synthetic',
+    'synth_icdar2015': 'synth_icdar2015',
+    'synth_ctw1500': 'synth_ctw1500',
+    'synth_totaltext': 'synth_totaltext',
 }
 _TAG_RE = re.compile(r'-(%s)(?=_|$)' % '|'.join(INIT_TAGS))
 
@@ -197,15 +200,19 @@ def describe_config(config_path: str, cfg) -> Dict[str, str]:
     dataset = osp.basename(
         osp.normpath(cfg.test_dataloader.dataset.get('data_root', '')))
     lexicons, missing = available_lexicons(cfg)
+    # The embedded profiles follow the conventions of the dataset they
+    # stand in for: score them with its protocols.
+    rules = dataset[len('synth_'):] if dataset.startswith('synth_') \
+        else dataset
     return dict(
         config=stem,
         pair=pair,
         init=init,
         detector=cfg.model.type,
         dataset=DATASET_NAMES.get(dataset, dataset),
-        dataset_key=dataset,
+        dataset_key=rules,
         # E2E rules for spotters: the dataset's own, else Total-Text's.
-        e2e_protocol=dataset if dataset in ('icdar2015', 'lsvt') else
+        e2e_protocol=rules if rules in ('icdar2015', 'lsvt') else
         'totaltext',
         lexicons=lexicons,
         missing_lexicons=missing)

@@ -1,6 +1,8 @@
-# The embedded default: synthetic scene-text images generated into
-# data/synthetic on first use (see SyntheticOCLIPDataset). Small crops so
-# that the demo runs on a CPU.
+# The embedded default: the synth_pretrain profile (SynthText's stand-in:
+# words in TrueType faces on photographs, straight, rotated, curved,
+# vertical, dense; README, "Embedded benchmark"), generated into
+# data/synth_pretrain on first use (see SyntheticOCLIPDataset). Small crops
+# so that the demo runs on a CPU.
 _base_ = ['synthtext.py']
 
 img_size = 128
@@ -17,7 +19,8 @@ train_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type='SyntheticOCLIPDataset',
-        data_root='data/synthetic',
+        data_root='data/synth_pretrain',
+        profile='synth_pretrain',
         split='train',
         num_images=256,
         img_size=(256, 256),

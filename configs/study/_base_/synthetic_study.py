@@ -1,0 +1,158 @@
+# The embedded benchmark study (README, "Embedded benchmark"): a detector at
+# CPU scale on one synthetic profile. Every study config inherits a real
+# finetune config (the MMOCR recipe's model, head, losses, post-processor)
+# and this file, which swaps in the narrow trunk of the demo pretraining,
+# the profile's data, a resolution and a short schedule (its variables are
+# named study_*, MMEngine refusing keys that two bases share; each study
+# config assigns them). Knobs, read while
+# parsing (our tools export `--cfg-options KEY=V` as OCLIP_KEY):
+#   synth_profile  synth_icdar2015 | synth_ctw1500 | synth_totaltext
+#   study_epochs   training epochs (20 iterations each)
+#   study_train_images, study_test_images  split sizes (160, 48)
+#   oclip_backbone the pretrained narrow trunk (`none`: random init)
+#   study_test_root  test instead on real images in MMOCR's layout
+#                  (textdet_test.json, e.g. ../shared/data/icdar2015_sample;
+#                  sim-to-real), detection metric only
+synth_profile = '{{$OCLIP_SYNTH_PROFILE:synth_totaltext}}'
+study_epochs = {{'$OCLIP_STUDY_EPOCHS:16'}}
+study_train_images = {{'$OCLIP_STUDY_TRAIN_IMAGES:160'}}
+study_test_images = {{'$OCLIP_STUDY_TEST_IMAGES:48'}}
+study_backbone = '{{$OCLIP_OCLIP_BACKBONE:work_dirs/study/pretrain/backbone.pth}}'  # noqa: E501
+study_test_root = '{{$OCLIP_STUDY_TEST_ROOT:none}}'
+
+# Images are generated at the profile's native size (ICDAR2015-like frames
+# 512x288, the others 384x384) and tested at that size: the small words must
+# stay small. Training crops 256x256 windows at full resolution (MMOCR's
+# TextDetRandomCrop, as the real recipes crop 640 from 1280x720), so an
+# iteration costs the same on every profile.
+study_scale = 512 if synth_profile == 'synth_icdar2015' else 384
+study_crop = 256
+# ICDAR2015 is annotated with quadrilaterals, the curved sets with polygons.
+text_repr_type = 'quad' if synth_profile == 'synth_icdar2015' else 'poly'
+# The spotter's end-to-end rules: RRC's on ICDAR2015, Total-Text's otherwise.
+e2e_protocol = 'icdar2015' if synth_profile == 'synth_icdar2015' \
+    else 'totaltext'
+
+# The trunk of configs/pretrain/oclip_demo_synthetic.py (stage widths
+# 64/128/256/512). BN trains in both twins: a scratch trunk has no
+# statistics to freeze.
+study_trunk = dict(
+    type='CLIPResNet',
+    depth=50,
+    base_channels=16,
+    out_indices=(0, 1, 2, 3),
+    norm_cfg=dict(type='BN', requires_grad=True),
+    norm_eval=False,
+    init_cfg=None)
+study_oclip_trunk = dict(
+    study_trunk,
+    init_cfg=dict(type='StrictPretrained', checkpoint=study_backbone))
+study_widths = [64, 128, 256, 512]
+
+study_load = [
+    dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+    dict(
+        type='LoadOCRAnnotations',
+        with_polygon=True,
+        with_bbox=True,
+        with_label=True,
+        with_text=True),
+    dict(type='FixInvalidPolygon'),
+]
+study_train_pipeline = study_load + [
+    dict(
+        type='TorchVisionWrapper',
+        op='ColorJitter',
+        brightness=32.0 / 255,
+        saturation=0.5),
+    # MMOCR's TextDetRandomCrop, keeping transcriptions with their words
+    # (the spotter reads them) and ignoring words the window cuts.
+    dict(type='TextSpotRandomCrop', target_size=(study_crop, study_crop)),
+    dict(type='Pad', size=(study_crop, study_crop)),
+    dict(
+        type='PackTextDetInputs',
+        meta_keys=('img_path', 'ori_shape', 'img_shape'))
+]
+study_test_pipeline = [
+    study_load[0],
+    dict(type='Resize', scale=(study_scale, study_scale), keep_ratio=True),
+    *study_load[1:],
+    dict(
+        type='PackTextDetInputs',
+        meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
+]
+# One folder per profile; train and test are different seeds.
+study_data = dict(
+    type='SyntheticTextDetDataset',
+    data_root='data/' + synth_profile,
+    profile=synth_profile)
+study_train_dataloader = dict(
+    _delete_=True,
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        study_data,
+        split='train',
+        num_images=study_train_images,
+        seed=0,
+        filter_cfg=dict(filter_empty_gt=True, min_size=8),
+        pipeline=study_train_pipeline))
+study_val_dataloader = dict(
+    _delete_=True,
+    batch_size=4,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        study_data,
+        split='test',
+        num_images=study_test_images,
+        seed=1,
+        test_mode=True,
+        pipeline=study_test_pipeline))
+study_val_evaluator = dict(_delete_=True, type='HmeanIOUMetric')
+if study_test_root != 'none':
+    # Real ICDAR2015 frames are 1280x720 with words of 8-40 px: tested at
+    # full size, their words have the pixel sizes the synth_icdar2015
+    # models were trained on. Real annotations may lack transcriptions.
+    study_val_dataloader = dict(
+        study_val_dataloader,
+        dataset=dict(
+            type='OCRDataset',
+            data_root=study_test_root,
+            ann_file='textdet_test.json',
+            test_mode=True,
+            pipeline=[
+                study_load[0],
+                dict(type='Resize', scale=(1280, 1280), keep_ratio=True),
+                dict(type='LoadOCRAnnotations', with_polygon=True,
+                     with_bbox=True, with_label=True),
+                study_load[2],
+                study_test_pipeline[-1],
+            ]))
+study_test_dataloader = study_val_dataloader
+study_test_evaluator = study_val_evaluator
+
+study_optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3))
+study_train_cfg = dict(
+    _delete_=True,
+    type='EpochBasedTrainLoop',
+    max_epochs=study_epochs,
+    val_interval=10**6)
+# A short run learns at full rate for its first half, then decays: decaying
+# from the start left DBNet at hmean 0 after 320 iterations where the flat
+# rate reached 0.35 (synth_totaltext, demo twins).
+study_param_scheduler = [
+    dict(type='PolyLR', power=0.9, begin=study_epochs // 2, end=study_epochs)
+]
+study_default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(
+        type='AtomicCheckpointHook', interval=study_epochs,
+        max_keep_ckpts=1))
+study_randomness = dict(seed=0)
+study_auto_scale_lr = dict(base_batch_size=8)

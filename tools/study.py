@@ -1,0 +1,274 @@
+# Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+"""The embedded benchmark study: does oCLIP pretraining help every detector?
+
+One command, CPU-sized (about an hour on 2 cores with the defaults):
+
+1. pretrain oCLIP (the demo's narrow model) on the synth_pretrain profile;
+2. for each finetuning profile (synth_icdar2015, synth_ctw1500,
+   synth_totaltext), finetune DBNet, PSENet, FCENet, TextBPN and the spotter
+   (spotter: synth_icdar2015 and synth_totaltext only, as in the paper)
+   from the oCLIP trunk and from the same trunk randomly initialised
+   (configs/study/*-{oclip,scratch}_synth.py), test each on the held-out
+   split with tools/benchmark.py;
+3. sim to real: test the synth_icdar2015 models on real ICDAR2015 images
+   (``--real-root``, default ../shared/data/icdar2015_sample, skipped if
+   absent);
+4. write ``study.md`` / ``study.csv`` / ``study.png`` in the work dir: best
+   of thresholds and fixed-threshold hmean per detector x profile x trunk,
+   oCLIP minus scratch, the spotter's end-to-end hmean, sim-to-real.
+
+Finished steps are kept: run it again and it goes on where it stopped
+(``--fresh`` starts over).
+
+    python tools/study.py                     # the README's study
+    python tools/study.py --epochs 1 --detectors dbnet --profiles \
+        synth_totaltext --work-dir /tmp/s     # a tiny check
+"""
+import argparse
+import csv
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+import time
+from typing import Dict, List
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+PROFILES = ('synth_icdar2015', 'synth_ctw1500', 'synth_totaltext')
+DETECTORS = ('dbnet', 'psenet', 'fcenet', 'textbpn', 'mts')
+#: The paper evaluates the spotter on ICDAR2015 and Total-Text only.
+SPOTTER_PROFILES = ('synth_icdar2015', 'synth_totaltext')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
+    parser.add_argument('--work-dir', default='work_dirs/study')
+    parser.add_argument('--epochs', type=int, default=16,
+                        help='finetuning epochs (20 iterations of 8 images '
+                        'each)')
+    parser.add_argument('--train-images', type=int, default=160)
+    parser.add_argument('--test-images', type=int, default=48)
+    parser.add_argument('--pretrain-images', type=int, default=512)
+    parser.add_argument('--pretrain-epochs', type=int, default=None,
+                        help='default: the demo config\'s')
+    parser.add_argument('--profiles', nargs='+', default=list(PROFILES),
+                        choices=PROFILES)
+    parser.add_argument('--detectors', nargs='+', default=list(DETECTORS),
+                        choices=DETECTORS)
+    parser.add_argument('--real-root',
+                        default=osp.join(ROOT, '..', 'shared', 'data',
+                                         'icdar2015_sample'))
+    parser.add_argument('--fresh', action='store_true',
+                        help='delete the work dir first')
+    return parser.parse_args()
+
+
+def run(cmd: List[str], what: str, log: str) -> None:
+    os.makedirs(osp.dirname(log), exist_ok=True)
+    print(f'== {what} (log: {log})', flush=True)
+    start = time.time()
+    with open(log, 'w') as f:
+        f.write('+ ' + ' '.join(cmd) + '\n')
+        f.flush()
+        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if proc.returncode:
+        with open(log) as f:
+            tail = f.readlines()[-25:]
+        sys.exit(f'{what} failed (exit {proc.returncode}); last lines of '
+                 f'{log}:\n' + ''.join(tail))
+    print(f'   done in {time.time() - start:.0f} s', flush=True)
+
+
+def read_rows(path: str) -> List[Dict]:
+    with open(path, newline='', encoding='utf-8') as f:
+        return list(csv.DictReader(f))
+
+
+def num(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float('nan')
+
+
+def fmt(v: float, signed: bool = False) -> str:
+    if v != v:  # nan
+        return '-'
+    return f'{v:+.3f}' if signed else f'{v:.3f}'
+
+
+def collect(work: str, profiles, real: bool) -> List[Dict]:
+    """One row per (detector, profile): both trunks' hmeans."""
+    table = []
+    for profile in profiles:
+        path = osp.join(work, profile, 'benchmark.csv')
+        if not osp.isfile(path):
+            continue
+        by_pair: Dict[str, Dict] = {}
+        for r in read_rows(path):
+            row = by_pair.setdefault(r['pair'], dict(
+                detector=r['detector'], profile=profile,
+                schedule=r['schedule'], test_images=r['test_images']))
+            key = {'best': 'best', 'fixed': 'fixed',
+                   'e2e_none': 'e2e'}.get(r['protocol'])
+            if key:
+                row[f'scratch_{key}'] = num(r['baseline_hmean'])
+                row[f'oclip_{key}'] = num(r['oclip_hmean'])
+        table += list(by_pair.values())
+    if real:
+        path = osp.join(work, 'sim2real', 'benchmark.csv')
+        if osp.isfile(path):
+            for r in read_rows(path):
+                if r['protocol'] != 'fixed':
+                    continue
+                for row in table:
+                    if row['profile'] == 'synth_icdar2015' and \
+                            row['detector'] == r['detector']:
+                        row['scratch_real'] = num(r['baseline_hmean'])
+                        row['oclip_real'] = num(r['oclip_hmean'])
+    return table
+
+
+def write_outputs(work: str, table: List[Dict], wall: float,
+                  args: argparse.Namespace) -> str:
+    lines = [
+        f'Study: {args.epochs} finetuning epochs of {args.train_images} '
+        f'images (batch 8), tested on {args.test_images} held-out images; '
+        f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
+        f'wall time {wall / 60:.0f} min.', '',
+        '| detector | profile | best hmean: scratch / oCLIP / Δ | fixed-thr '
+        'hmean: scratch / oCLIP / Δ | E2E hmean: scratch / oCLIP / Δ |',
+        '| --- | --- | --- | --- | --- |'
+    ]
+    for r in table:
+        cells = []
+        for key in ('best', 'fixed', 'e2e'):
+            s = r.get(f'scratch_{key}', float('nan'))
+            o = r.get(f'oclip_{key}', float('nan'))
+            cells.append('-' if s != s and o != o else
+                         f'{fmt(s)} / {fmt(o)} / {fmt(o - s, True)}')
+        lines.append(f"| {r['detector']} | {r['profile']} | " +
+                     ' | '.join(cells) + ' |')
+    real = [r for r in table if 'oclip_real' in r]
+    if real:
+        lines += [
+            '', 'Sim to real: the synth_icdar2015 models on real ICDAR2015 '
+            'images (fixed threshold, IoU hmean):', '',
+            '| detector | synthetic test: scratch / oCLIP | real: scratch / '
+            'oCLIP / Δ |', '| --- | --- | --- |'
+        ]
+        for r in real:
+            lines.append(
+                f"| {r['detector']} | {fmt(r.get('scratch_fixed', 0))} / "
+                f"{fmt(r.get('oclip_fixed', 0))} | "
+                f"{fmt(r['scratch_real'])} / {fmt(r['oclip_real'])} / "
+                f"{fmt(r['oclip_real'] - r['scratch_real'], True)} |")
+    md = '\n'.join(lines) + '\n'
+    with open(osp.join(work, 'study.md'), 'w', encoding='utf-8') as f:
+        f.write(md)
+    keys = sorted({k for r in table for k in r})
+    with open(osp.join(work, 'study.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        w.writerows(table)
+    _chart(table, osp.join(work, 'study.png'))
+    return md
+
+
+def _chart(table: List[Dict], path: str) -> None:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    if not table:
+        return
+    labels = [f"{r['detector']}\n{r['profile'][6:]}" for r in table]
+    x = range(len(table))
+    fig, ax = plt.subplots(figsize=(max(6, len(table) * 0.8), 4))
+    w = 0.4
+    ax.bar([i - w / 2 for i in x],
+           [r.get('scratch_fixed', 0) for r in table], w, label='scratch')
+    ax.bar([i + w / 2 for i in x],
+           [r.get('oclip_fixed', 0) for r in table], w, label='oCLIP')
+    ax.set_xticks(list(x))
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel('hmean (fixed threshold)')
+    ax.set_ylim(0, 1)
+    ax.legend()
+    ax.set_title('Embedded benchmark: oCLIP vs the same trunk from scratch')
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main() -> None:
+    args = parse_args()
+    work = args.work_dir
+    if args.fresh:
+        shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work, exist_ok=True)
+    py = sys.executable
+    start = time.time()
+    backbone = osp.join(work, 'pretrain', 'backbone.pth')
+    if not osp.isfile(backbone):
+        opts = [f'train_dataloader.dataset.num_images={args.pretrain_images}']
+        if args.pretrain_epochs:
+            opts.append(f'train_cfg.max_epochs={args.pretrain_epochs}')
+        run([py, osp.join(ROOT, 'tools/train.py'),
+             osp.join(ROOT, 'configs/pretrain/oclip_demo_synthetic.py'),
+             '--work-dir', osp.join(work, 'pretrain'), '--cfg-options',
+             *opts], 'oCLIP pretraining on synth_pretrain',
+            osp.join(work, 'pretrain.log'))
+    common = [f'oclip_backbone={backbone}', f'study_epochs={args.epochs}',
+              f'study_train_images={args.train_images}',
+              f'study_test_images={args.test_images}']
+    for profile in args.profiles:
+        out = osp.join(work, profile)
+        if osp.isfile(osp.join(out, 'benchmark.csv')):
+            print(f'== {profile}: done before ({out}/benchmark.csv)')
+            continue
+        configs = [
+            osp.join(ROOT, 'configs/study', f'{d}-{init}_synth.py')
+            for d in args.detectors
+            if d != 'mts' or profile in SPOTTER_PROFILES
+            for init in ('oclip', 'scratch')
+        ]
+        run([py, osp.join(ROOT, 'tools/benchmark.py'), *configs, '--train',
+             '--work-dir', out, '--cfg-options',
+             f'synth_profile={profile}', *common],
+            f'{profile}: {len(configs)} models, train and test',
+            osp.join(work, f'{profile}.log'))
+    real = 'synth_icdar2015' in args.profiles and osp.isfile(
+        osp.join(args.real_root, 'textdet_test.json'))
+    out = osp.join(work, 'sim2real')
+    if real and not osp.isfile(osp.join(out, 'benchmark.csv')):
+        configs, ckpts = [], []
+        for d in args.detectors:
+            for init in ('oclip', 'scratch'):
+                name = f'{d}-{init}_synth'
+                marker = osp.join(work, 'synth_icdar2015', name,
+                                  'last_checkpoint')
+                with open(marker) as f:
+                    ckpts.append(f'{name}={f.read().strip()}')
+                configs.append(osp.join(ROOT, 'configs/study', name + '.py'))
+        run([py, osp.join(ROOT, 'tools/benchmark.py'), *configs,
+             '--work-dir', out, '--checkpoint', *ckpts, '--cfg-options',
+             'synth_profile=synth_icdar2015',
+             f'study_test_root={osp.abspath(args.real_root)}', *common],
+            f'sim to real: synth_icdar2015 models on {args.real_root}',
+            osp.join(work, 'sim2real.log'))
+    elif not real:
+        print(f'== sim to real skipped ({args.real_root} has no '
+              'textdet_test.json, or synth_icdar2015 not studied)')
+    md = write_outputs(work, collect(work, args.profiles, real),
+                       time.time() - start, args)
+    print('\n' + md)
+    print(f'table: {work}/study.md, csv: {work}/study.csv, chart: '
+          f'{work}/study.png')
+
+
+if __name__ == '__main__':
+    main()
