@@ -43,7 +43,8 @@ def test_benchmark_tool(tmp_path):
         assert osp.getsize(work / f'benchmark.{ext}') > 0
     md = (work / 'benchmark.md').read_text()
     assert 'Best of thresholds' in md and 'threshold 0.30' in md
-    assert '| synthetic | DBNet | scratch |' in md
+    # The demo twins' data: the synth_totaltext profile at 256x256.
+    assert '| synth_totaltext_256 | DBNet | scratch |' in md
     with open(work / 'benchmark.csv') as f:
         rows = list(csv.DictReader(f))
     assert [r['protocol'] for r in rows] == ['best', 'fixed']

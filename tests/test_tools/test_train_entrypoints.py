@@ -43,7 +43,7 @@ def test_demo_config_trains_and_exports(tmp_path, entry):
     if entry == 'mim':
         return
     # The attention figure from the trained checkpoint.
-    img = osp.join(data_root, 'imgs', 'train', '000000.png')
+    img = osp.join(data_root, 'imgs', 'train', '000000.jpg')
     out = str(tmp_path / 'attn.png')
     proc = subprocess.run(
         [sys.executable, 'tools/visualize_attention.py',

@@ -30,12 +30,10 @@ class OCLIPImageEncoder(BaseModule):
             contiguous kernel uses float64 (README, "Numerics").
             ``'auto'`` (default): channels-last once the encoder is moved to
             a CUDA device (``model.to('cuda')``, which MMEngine does before
-            wrapping it in DDP), or when the trunk is compiled (the
-            compiled batch norm keeps the contiguous kernel's accuracy:
-            README, "Numerics"); contiguous otherwise.
+            wrapping it in DDP), contiguous on a CPU (compiled or not).
         compile (bool | dict): ``torch.compile`` the trunk in place (its
-            state-dict keys are unchanged): batch norm and ReLU fused, and
-            on a CPU the numbers of the contiguous eager trunk; a dict is
+            state-dict keys are unchanged): batch norm and ReLU fused; a
+            dict is
             passed as compile options. The first step then compiles (R50:
             about 40 s on 2 CPU cores, seconds with a warm inductor cache,
             see ``TORCHINDUCTOR_CACHE_DIR``); its duration is logged. Defaults to
@@ -57,8 +55,7 @@ class OCLIPImageEncoder(BaseModule):
                              f'got {channels_last!r}')
         self.channels_last_mode = channels_last
         self.compiled = bool(compile)
-        self.channels_last = channels_last is True or (
-            channels_last == 'auto' and self.compiled)
+        self.channels_last = channels_last is True
         if self.channels_last:
             self.backbone.to(memory_format=torch.channels_last)
         self._first_call_logged = not self.compiled
@@ -72,7 +69,7 @@ class OCLIPImageEncoder(BaseModule):
         out = super()._apply(fn, *args, **kwargs)
         if self.channels_last_mode == 'auto':
             on_cuda = next(self.backbone.parameters()).is_cuda
-            wanted = on_cuda or self.compiled
+            wanted = on_cuda
             if wanted != self.channels_last:
                 self.channels_last = wanted
                 fmt = torch.channels_last if wanted \
