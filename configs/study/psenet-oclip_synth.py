@@ -6,11 +6,12 @@ _base_ = [
 ]
 model = dict(
     backbone=dict(_delete_=True, **_base_.study_oclip_trunk),
-    # MMOCR's FPNF concatenates four 256-channel maps into a fixed
-    # 1024-channel fusion layer: its width cannot shrink.
-    neck=dict(in_channels=_base_.study_widths),
+    # MMOCR's FPNF sizes its fusion layer for 256-channel levels whatever
+    # the width; WidthFPNF is the same neck at 64 channels.
+    neck=dict(type='WidthFPNF', in_channels=_base_.study_widths,
+              out_channels=64),
     det_head=dict(
-        in_channels=[256],
+        in_channels=[64],
         hidden_dim=64,
         postprocessor=dict(text_repr_type=_base_.text_repr_type)))
 # Data, schedule and runtime of the study (configs/study/_base_/).
