@@ -5,7 +5,7 @@ from typing import Dict, Optional, Union
 import torch
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmengine.optim import OptimWrapper
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mmocr.registry import OPTIM_WRAPPERS
 
@@ -27,16 +27,16 @@ def pick_amp_dtype(device: str,
 
 
 @OPTIM_WRAPPERS.register_module()
-class AutoMixedPrecisionOptimWrapper(OptimWrapper):
+class AutoMixedPrecisionOptimWrapper(AmpOptimWrapper):
     """Mixed precision where it pays: bf16 autocast on a GPU that has it,
     fp16 autocast with a dynamic loss scaler otherwise, fp32 on a CPU.
 
     MMEngine's ``AmpOptimWrapper`` needs the dtype in the config and refuses
     to start without a GPU; this wrapper decides when it is built, so one
     pretraining config runs on an A100/H100 (bf16), a V100/T4 (fp16 + scaler)
-    and a laptop (fp32). The chosen mode is logged. The loss-scaler state is
-    saved in checkpoints (empty when no scaler runs), so resuming restores
-    the scale.
+    and a laptop (fp32). The chosen mode is logged. Backward, step and the
+    checkpointed loss-scaler state are ``AmpOptimWrapper``'s (the scaler is
+    disabled, and its state empty, unless fp16 runs).
 
     Args:
         dtype (str): ``'auto'`` (above), or ``'float16'`` / ``'bfloat16'`` /
@@ -54,7 +54,9 @@ class AutoMixedPrecisionOptimWrapper(OptimWrapper):
                  cpu_dtype: Optional[str] = None,
                  loss_scale: Union[str, float, Dict] = 'dynamic',
                  **kwargs) -> None:
-        super().__init__(**kwargs)
+        # AmpOptimWrapper.__init__ asserts a GPU: build the plain wrapper and
+        # set what AmpOptimWrapper's methods use.
+        OptimWrapper.__init__(self, **kwargs)
         self.device = 'cuda' if torch.cuda.is_available() else 'cpu'
         if dtype != 'auto' and dtype not in _DTYPES:
             raise ValueError(f"dtype must be 'auto' or one of "
@@ -67,13 +69,15 @@ class AutoMixedPrecisionOptimWrapper(OptimWrapper):
         else:
             self.cast_dtype = None if dtype == 'float32' else _DTYPES[dtype]
         scale = self.cast_dtype is torch.float16
+        self._scale_update_param = loss_scale if isinstance(
+            loss_scale, float) else None
         kwargs_scaler = dict(init_scale=loss_scale) if isinstance(
             loss_scale, float) else loss_scale if isinstance(
                 loss_scale, dict) else {}
         self.loss_scaler = torch.amp.GradScaler(
             self.device, enabled=scale, **kwargs_scaler)
         mode = 'fp32' if self.cast_dtype is None else (
-            f'{str(self.cast_dtype).split(".")[1]} autocast' +
+            f'{self.mode} autocast' +
             (' + dynamic loss scaling' if scale else ''))
         print_log(f'mixed precision: {mode} on {self.device}',
                   logger='current')
@@ -83,33 +87,12 @@ class AutoMixedPrecisionOptimWrapper(OptimWrapper):
         return 'fp32' if self.cast_dtype is None else str(
             self.cast_dtype).split('.')[1]
 
-    def backward(self, loss: torch.Tensor, **kwargs) -> None:
-        self.loss_scaler.scale(loss).backward(**kwargs)
-        self._inner_count += 1
-
-    def step(self, **kwargs) -> None:
-        if self.clip_grad_kwargs:
-            self.loss_scaler.unscale_(self.optimizer)
-            self._clip_grad()
-        self.loss_scaler.step(self.optimizer, **kwargs)
-        self.loss_scaler.update()
-
-    def state_dict(self) -> dict:
-        state = self.optimizer.state_dict()
-        state['loss_scaler'] = self.loss_scaler.state_dict()
-        return state
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        state_dict = dict(state_dict)
-        scaler = state_dict.pop('loss_scaler', None)
-        if scaler:
-            self.loss_scaler.load_state_dict(scaler)
-        self.optimizer.load_state_dict(state_dict)
-
     @contextmanager
     def optim_context(self, model: nn.Module):
+        # MMEngine's autocast would cast a CPU run to bf16 even when fp32
+        # was chosen; autocast only for a chosen dtype, on this device.
         with ExitStack() as stack:
-            stack.enter_context(super().optim_context(model))
+            stack.enter_context(OptimWrapper.optim_context(self, model))
             if self.cast_dtype is not None:
                 stack.enter_context(
                     torch.autocast(self.device, dtype=self.cast_dtype))
