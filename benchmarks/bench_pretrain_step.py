@@ -33,7 +33,6 @@ import os.path as osp
 import statistics
 import subprocess
 import sys
-import time
 from typing import Dict, List
 
 import torch
@@ -44,7 +43,7 @@ from mmengine.structures import BaseDataElement
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from common import (autocast, describe_machine, machine_line,  # noqa: E402
-                    peak_memory_mib, sync, write_readme_block)
+                    peak_memory_mib, timed, write_readme_block)
 
 import oclip_mmocr  # noqa: E402,F401
 from mmocr.registry import MODELS  # noqa: E402
@@ -303,14 +302,6 @@ def main() -> None:
             'cuda' if dev.startswith('cuda') else 'cpu')
         write_readme_block(args.write_readme, key, table)
         print(f'wrote block {key} of {args.write_readme}', file=sys.stderr)
-
-
-def timed(step, dev: str) -> float:
-    sync(dev)
-    t = time.perf_counter()
-    step()
-    sync(dev)
-    return time.perf_counter() - t
 
 
 if __name__ == '__main__':

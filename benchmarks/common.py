@@ -21,6 +21,16 @@ def sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
+def timed(fn, device: str) -> float:
+    """Seconds ``fn()`` takes, the device synchronised on both sides."""
+    import time
+    sync(device)
+    start = time.perf_counter()
+    fn()
+    sync(device)
+    return time.perf_counter() - start
+
+
 @contextmanager
 def autocast(device: str, dtype: str):
     if dtype == 'fp32':

@@ -30,7 +30,7 @@ sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from bench_pretrain_step import (build_ours, load_released,  # noqa: E402
                                  make_batch, released_loss)
 from common import (describe_machine, machine_line, sync,  # noqa: E402
-                    write_readme_block)
+                    timed, write_readme_block)
 
 from mmengine.registry import init_default_scope  # noqa: E402
 
@@ -58,14 +58,6 @@ def fwd_bwd(fn: Callable, inputs: Sequence, device: str) -> tuple:
     torch.autograd.backward(outs, grads)
     sync(device)
     return t1 - t0, time.perf_counter() - t2
-
-
-def timed(fn: Callable, device: str) -> float:
-    sync(device)
-    t = time.perf_counter()
-    fn()
-    sync(device)
-    return time.perf_counter() - t
 
 
 def parts_ours(model, batch, device) -> Dict[str, Callable]:
