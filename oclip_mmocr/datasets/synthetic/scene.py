@@ -25,7 +25,7 @@ import numpy as np
 
 from .backgrounds import random_background, random_patch
 from .fonts import fonts_for, get_font
-from .geometry import Bent, Homography, Placement, edge_polygon
+from .geometry import Bent, Homography, Placement, edge_polygon, warp_strip
 from .profiles import Profile
 from .renderer import _random_word
 from .text_strip import Strip, horizontal_strip, vertical_strip
@@ -280,7 +280,6 @@ class SceneRenderer:
 
     def _draw(self, rng, img: np.ndarray, lines: List[_Line],
               global_blur: float) -> List[_Box]:
-        from .geometry import warp_strip
         p = self.p
         low = rng.random() < p.low_contrast
         shadow = rng.random() < 0.2
