@@ -5,7 +5,11 @@ _base_ = [
     '_base_/synthetic_study.py',
 ]
 model = dict(
-    backbone=dict(_delete_=True, **_base_.study_oclip_trunk),
+    backbone=dict(
+        _base_.narrow_trunk,
+        _delete_=True,
+        init_cfg=dict(type='StrictPretrained',
+                      checkpoint=_base_.study_backbone)),
     neck=dict(in_channels=_base_.study_widths, lateral_channels=64,
               out_channels=16),
     det_head=dict(

@@ -6,7 +6,11 @@ _base_ = [
 ]
 model = dict(
     backbone=dict(
-        _base_.study_oclip_trunk, _delete_=True, out_indices=(1, 2, 3)),
+        _base_.narrow_trunk,
+        _delete_=True,
+        out_indices=(1, 2, 3),
+        init_cfg=dict(type='StrictPretrained',
+                      checkpoint=_base_.study_backbone)),
     neck=dict(in_channels=_base_.study_widths[1:], out_channels=64),
     det_head=dict(
         in_channels=64,

@@ -7,7 +7,11 @@ _base_ = [
 ]
 C = 64
 model = dict(
-    backbone=dict(_delete_=True, **_base_.study_oclip_trunk),
+    backbone=dict(
+        _base_.narrow_trunk,
+        _delete_=True,
+        init_cfg=dict(type='StrictPretrained',
+                      checkpoint=_base_.study_backbone)),
     neck=dict(in_channels=_base_.study_widths, out_channels=C),
     spn=dict(in_channels=C, channels=C),
     score_head=dict(in_channels=C, channels=C),

@@ -5,7 +5,11 @@ _base_ = [
     '_base_/synthetic_study.py',
 ]
 model = dict(
-    backbone=dict(_delete_=True, **_base_.study_oclip_trunk),
+    backbone=dict(
+        _base_.narrow_trunk,
+        _delete_=True,
+        init_cfg=dict(type='StrictPretrained',
+                      checkpoint=_base_.study_backbone)),
     # MMOCR's FPNF sizes its fusion layer for 256-channel levels whatever
     # the width; WidthFPNF is the same neck at 64 channels.
     neck=dict(type='WidthFPNF', in_channels=_base_.study_widths,

@@ -5,7 +5,11 @@ _base_ = [
     '_base_/synthetic_study.py',
 ]
 model = dict(
-    backbone=dict(_delete_=True, **_base_.study_oclip_trunk),
+    backbone=dict(
+        _base_.narrow_trunk,
+        _delete_=True,
+        init_cfg=dict(type='StrictPretrained',
+                      checkpoint=_base_.study_backbone)),
     neck=dict(in_channels=tuple(_base_.study_widths),
               channels=(64, 32, 32, 32), out_stride=4),
     det_head=dict(stride=4))

@@ -41,6 +41,19 @@ imagenet_r50 = dict(
     **trunk_norm,
     init_cfg=dict(type='Pretrained', checkpoint=imagenet_backbone))
 
+# The narrow trunk of configs/pretrain/oclip_demo_synthetic.py (base width
+# 16: stage widths 64/128/256/512, those of R18), for the CPU-sized demo and
+# study twins. A trunk trained from scratch has no BN statistics to freeze,
+# so both twins of a pair train BN.
+narrow_trunk = dict(
+    type='CLIPResNet',
+    depth=50,
+    base_channels=16,
+    out_indices=(0, 1, 2, 3),
+    norm_cfg=dict(type='BN', requires_grad=True),
+    norm_eval=False,
+    init_cfg=None)
+
 # Each trunk sees the statistics it was pretrained with (0-255 scale, RGB).
 clip_normalization = dict(
     mean=[122.7709383, 116.7460125, 104.09373615],

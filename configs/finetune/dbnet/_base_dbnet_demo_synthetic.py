@@ -7,17 +7,7 @@ _base_ = [
     '../_base_/trunks.py',
 ]
 oclip_backbone = '{{$OCLIP_OCLIP_BACKBONE:work_dirs/demo/pretrain/backbone.pth}}'  # noqa: E501
-# The trunk of configs/pretrain/oclip_demo_synthetic.py. Stage widths
-# 64/128/256/512 (those of R18). A trunk trained from scratch has no BN
-# statistics to freeze, so both demo twins train BN (norm_eval=False).
-demo_trunk = dict(
-    type='CLIPResNet',
-    depth=50,
-    base_channels=16,
-    out_indices=(0, 1, 2, 3),
-    norm_cfg=dict(type='BN', requires_grad=True),
-    norm_eval=False,
-    init_cfg=None)
+# The twins take trunks.py's narrow_trunk (the demo pretraining's).
 model = dict(
     neck=dict(lateral_channels=64, out_channels=16),
     # Simple polygons only (README, "Evaluation protocols").

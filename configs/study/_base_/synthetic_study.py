@@ -35,20 +35,8 @@ text_repr_type = 'quad' if synth_profile == 'synth_icdar2015' else 'poly'
 e2e_protocol = 'icdar2015' if synth_profile == 'synth_icdar2015' \
     else 'totaltext'
 
-# The trunk of configs/pretrain/oclip_demo_synthetic.py (stage widths
-# 64/128/256/512). BN trains in both twins: a scratch trunk has no
-# statistics to freeze.
-study_trunk = dict(
-    type='CLIPResNet',
-    depth=50,
-    base_channels=16,
-    out_indices=(0, 1, 2, 3),
-    norm_cfg=dict(type='BN', requires_grad=True),
-    norm_eval=False,
-    init_cfg=None)
-study_oclip_trunk = dict(
-    study_trunk,
-    init_cfg=dict(type='StrictPretrained', checkpoint=study_backbone))
+# The trunk is trunks.py's narrow_trunk (the demo pretraining's), from
+# study_backbone in the oCLIP twins.
 study_widths = [64, 128, 256, 512]
 
 study_load = [
