@@ -64,6 +64,11 @@ def parse_args() -> argparse.Namespace:
                         '(default: <work-dir>)')
     parser.add_argument('--train', action='store_true',
                         help='train each config before testing it')
+    parser.add_argument('--skip-trained', action='store_true',
+                        help='with --train: keep a model whose work dir '
+                        'already holds the final checkpoint of its schedule '
+                        '(epoch_<max_epochs>.pth / iter_<max_iters>.pth); '
+                        'delete the work dir to retrain it')
     parser.add_argument('--checkpoint', nargs='+', default=[],
                         metavar='CONFIG=PATH',
                         help='checkpoint for a config (name without .py)')
@@ -117,6 +122,21 @@ def run(cmd: List[str], log: str, what: str) -> None:
     print(f' done in {took:.0f} s', flush=True)
 
 
+def is_trained(work_dir: str, cfg) -> bool:
+    """Whether work_dir's last checkpoint ends the config's schedule."""
+    ckpt = last_checkpoint(work_dir)
+    train_cfg = cfg.get('train_cfg') or {}
+    if ckpt is None:
+        return False
+    if 'max_epochs' in train_cfg:
+        final = f"epoch_{train_cfg['max_epochs']}.pth"
+    elif 'max_iters' in train_cfg:
+        final = f"iter_{train_cfg['max_iters']}.pth"
+    else:
+        return False
+    return osp.basename(ckpt) == final
+
+
 def last_checkpoint(work_dir: str) -> Optional[str]:
     marker = osp.join(work_dir, 'last_checkpoint')
     if osp.isfile(marker):
@@ -148,7 +168,10 @@ def main() -> int:
         info = describe_config(config, cfg)
         work_dir = osp.join(args.work_dir, info['config'])
         step = f'[{i}/{len(configs)}] {info["config"]}:'
-        if args.train:
+        if args.train and args.skip_trained and is_trained(work_dir, cfg):
+            print(f'{step} trained before ({last_checkpoint(work_dir)})',
+                  flush=True)
+        elif args.train:
             run([py, osp.join(ROOT, 'tools/train.py'), config,
                  '--work-dir', work_dir, *opts],
                 osp.join(work_dir, 'train.log'), f'{step} training')

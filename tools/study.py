@@ -17,8 +17,9 @@ One command, CPU-sized (about an hour on 2 cores with the defaults):
    of thresholds and fixed-threshold hmean per detector x profile x trunk,
    oCLIP minus scratch, the spotter's end-to-end hmean, sim-to-real.
 
-Finished steps are kept: run it again and it goes on where it stopped
-(``--fresh`` starts over).
+Finished steps are kept: run it again and it goes on where it stopped,
+down to the model (a model whose work dir holds the final checkpoint of its
+schedule is tested, not retrained; ``--fresh`` starts over).
 
     python tools/study.py                     # the README's study
     python tools/study.py --epochs 1 --detectors dbnet --profiles \
@@ -47,9 +48,9 @@ def parse_args() -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
     parser.add_argument('--work-dir', default='work_dirs/study')
-    parser.add_argument('--epochs', type=int, default=16,
-                        help='finetuning epochs (20 iterations of 8 images '
-                        'each)')
+    parser.add_argument('--epochs', type=int, default=6,
+                        help='finetuning epochs (DBNet: twice as many)')
+    parser.add_argument('--batch-size', type=int, default=4)
     parser.add_argument('--train-images', type=int, default=160)
     parser.add_argument('--test-images', type=int, default=48)
     parser.add_argument('--pretrain-images', type=int, default=512)
@@ -136,8 +137,8 @@ def collect(work: str, profiles, real: bool) -> List[Dict]:
 def write_outputs(work: str, table: List[Dict], wall: float,
                   args: argparse.Namespace) -> str:
     lines = [
-        f'Study: {args.epochs} finetuning epochs of {args.train_images} '
-        f'images (batch 8), tested on {args.test_images} held-out images; '
+        f'Study: {args.epochs} finetuning epochs (DBNet {2 * args.epochs}) '
+        f'of {args.train_images} images (batch {args.batch_size}), tested on {args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
         f'wall time {wall / 60:.0f} min.', '',
         '| detector | profile | best hmean: scratch / oCLIP / Δ | fixed-thr '
@@ -223,6 +224,7 @@ def main() -> None:
              *opts], 'oCLIP pretraining on synth_pretrain',
             osp.join(work, 'pretrain.log'))
     common = [f'oclip_backbone={backbone}', f'study_epochs={args.epochs}',
+              f'study_batch_size={args.batch_size}',
               f'study_train_images={args.train_images}',
               f'study_test_images={args.test_images}']
     for profile in args.profiles:
@@ -237,7 +239,7 @@ def main() -> None:
             for init in ('oclip', 'scratch')
         ]
         run([py, osp.join(ROOT, 'tools/benchmark.py'), *configs, '--train',
-             '--work-dir', out, '--cfg-options',
+             '--skip-trained', '--work-dir', out, '--cfg-options',
              f'synth_profile={profile}', *common],
             f'{profile}: {len(configs)} models, train and test',
             osp.join(work, f'{profile}.log'))

@@ -22,8 +22,9 @@ test_dataloader = _base_.study_val_dataloader
 val_evaluator = _base_.study_val_evaluator
 test_evaluator = _base_.study_val_evaluator
 optim_wrapper = _base_.study_optim_wrapper
-train_cfg = _base_.study_train_cfg
-param_scheduler = _base_.study_param_scheduler
-default_hooks = _base_.study_default_hooks
+# Twice the study's epochs (its budget note), the rate decaying in the last.
+train_cfg = _base_.study_long_train_cfg
+param_scheduler = _base_.study_long_param_scheduler
+default_hooks = _base_.study_long_default_hooks
 randomness = _base_.study_randomness
 auto_scale_lr = _base_.study_auto_scale_lr

@@ -76,7 +76,8 @@ def test_one_iteration_each(detector, profile, backbone, tmp_path,
     cfg.default_hooks.logger.interval = 1
     runner = Runner.from_cfg(cfg)
     runner.train()
-    assert runner.iter == 1
+    # One iteration per epoch here; DBNet trains twice the study's epochs.
+    assert runner.iter == (2 if detector == 'dbnet' else 1)
     loss = runner.message_hub.get_scalar('train/loss').current()
     assert torch.isfinite(torch.tensor(loss))
     metrics = runner.val_loop.run()
@@ -99,6 +100,37 @@ def test_real_test_set_knob(backbone, monkeypatch):
     assert cfg.test_evaluator.type == 'HmeanIOUMetric'
     resize = next(t for t in ds.pipeline if t['type'] == 'Resize')
     assert resize['scale'] == (1280, 1280)
+
+
+def test_budget_knobs(backbone, monkeypatch):
+    """The study's budget: batch and epochs from the knobs, DBNet at twice
+    the epochs with its rate decaying in its own last epoch, ICDAR2015
+    frames padded to 512x288 rather than a square."""
+    cfg = _load('psenet-scratch_synth.py', 'synth_icdar2015', backbone,
+                monkeypatch, study_epochs=3, study_batch_size=2)
+    assert cfg.train_dataloader.batch_size == 2
+    assert cfg.train_cfg.max_epochs == 3
+    assert cfg.default_hooks.checkpoint.interval == 3
+    (poly, ) = cfg.param_scheduler
+    assert (poly.begin, poly.end, poly.convert_to_iter_based) == (2, 3, True)
+    pad = next(t for t in cfg.train_dataloader.dataset.pipeline
+               if t['type'] == 'Pad')
+    assert pad['size'] == (512, 288)
+    db = _load('dbnet-scratch_synth.py', 'synth_totaltext', backbone,
+               monkeypatch, study_epochs=3)
+    assert db.train_cfg.max_epochs == 6
+    assert db.default_hooks.checkpoint.interval == 6
+    assert (db.param_scheduler[0].begin, db.param_scheduler[0].end) == (5, 6)
+    pad = next(t for t in db.train_dataloader.dataset.pipeline
+               if t['type'] == 'Pad')
+    assert pad['size'] == (256, 256)
+    # The defaults the README's study was measured with.
+    monkeypatch.delenv('OCLIP_STUDY_EPOCHS')
+    monkeypatch.delenv('OCLIP_STUDY_BATCH_SIZE', raising=False)
+    cfg = _load('fcenet-oclip_synth.py', 'synth_ctw1500', backbone,
+                monkeypatch)
+    assert cfg.train_cfg.max_epochs == 6
+    assert cfg.train_dataloader.batch_size == 4
 
 
 def test_study_command_on_a_tiny_budget(tmp_path):

@@ -64,3 +64,39 @@ def test_benchmark_tool(tmp_path):
         float(best['oclip_hmean']) - float(best['baseline_hmean']))
     # The log says where everything is.
     assert 'chart: ' in proc.stdout and 'benchmark.png' in proc.stdout
+
+    # Run again keeping trained models (what tools/study.py does to resume):
+    # nothing retrains, the same checkpoints give the same table.
+    ckpt = work / 'dbnet_demo-oclip_synthetic' / 'epoch_2.pth'
+    mtime = ckpt.stat().st_mtime_ns
+    again = subprocess.run(
+        [sys.executable, 'tools/benchmark.py', *CONFIGS, '--train',
+         '--skip-trained', '--work-dir', str(work), '--fixed-thr', '0.3',
+         '--cfg-options', *opts],
+        cwd=REPO, capture_output=True, text=True)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert again.stdout.count('trained before') == 2
+    assert ckpt.stat().st_mtime_ns == mtime
+    with open(work / 'benchmark.csv') as f:
+        assert list(csv.DictReader(f)) == rows
+
+
+def test_is_trained_needs_the_schedules_final_checkpoint(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_tool', osp.join(REPO, 'tools/benchmark.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    from mmengine.config import Config
+    cfg = Config(dict(train_cfg=dict(type='EpochBasedTrainLoop',
+                                     max_epochs=12)))
+    assert not tool.is_trained(str(tmp_path), cfg)  # nothing there
+    for epochs in (6, 12):
+        (tmp_path / f'epoch_{epochs}.pth').write_bytes(b'x')
+        (tmp_path / 'last_checkpoint').write_text(
+            str(tmp_path / f'epoch_{epochs}.pth'))
+        # A shorter earlier schedule (the study's budget changed) retrains.
+        assert tool.is_trained(str(tmp_path), cfg) == (epochs == 12)
+    iters = Config(dict(train_cfg=dict(type='IterBasedTrainLoop',
+                                       max_iters=12)))
+    assert not tool.is_trained(str(tmp_path), iters)
