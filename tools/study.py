@@ -1,7 +1,7 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """The embedded benchmark study: does oCLIP pretraining help every detector?
 
-One command, CPU-sized (about an hour on 2 cores with the defaults):
+One command, CPU-sized (about 70 min on 2 cores with the defaults):
 
 1. pretrain oCLIP (the demo's narrow model) on the synth_pretrain profile;
 2. for each finetuning profile (synth_icdar2015, synth_ctw1500,
@@ -140,7 +140,8 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         f'Study: {args.epochs} finetuning epochs (DBNet {2 * args.epochs}) '
         f'of {args.train_images} images (batch {args.batch_size}), tested on {args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
-        f'wall time {wall / 60:.0f} min.', '',
+        f'wall time of this run {wall / 60:.0f} min (a resumed run counts '
+        'only the steps it did).', '',
         '| detector | profile | best hmean: scratch / oCLIP / Δ | fixed-thr '
         'hmean: scratch / oCLIP / Δ | E2E hmean: scratch / oCLIP / Δ |',
         '| --- | --- | --- | --- | --- |'
