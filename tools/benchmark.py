@@ -38,7 +38,7 @@ from typing import Dict, List, Optional
 
 # mmengine imports pkg_resources, which warns at every import.
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-from mmengine.config import Config  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 
 from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa
@@ -122,6 +122,15 @@ def run(cmd: List[str], log: str, what: str) -> None:
     print(f' done in {took:.0f} s', flush=True)
 
 
+def parse_cfg_options(options: List[str]) -> Dict:
+    """``KEY=VALUE`` strings parsed as MMEngine's tools parse them."""
+    if not options:
+        return {}
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *options]).cfg_options
+
+
 def is_trained(work_dir: str, cfg) -> bool:
     """Whether work_dir's last checkpoint ends the config's schedule."""
     ckpt = last_checkpoint(work_dir)
@@ -158,6 +167,7 @@ def main() -> int:
     export_config_variables(
         dict(o.split('=', 1) for o in args.cfg_options if '=' in o))
     explicit = dict(c.split('=', 1) for c in args.checkpoint)
+    overrides = parse_cfg_options(args.cfg_options)
     opts = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
     out_dir = args.out or args.work_dir
     os.makedirs(out_dir, exist_ok=True)
@@ -165,10 +175,14 @@ def main() -> int:
     results: List[Dict] = []
     for i, config in enumerate(configs, 1):
         cfg = Config.fromfile(config)
+        # The schedule train.py runs (e.g. train_cfg.max_epochs=2); the
+        # dataset keeps the config's name for its protocol.
+        run_cfg = cfg.copy()
+        run_cfg.merge_from_dict(overrides)
         info = describe_config(config, cfg)
         work_dir = osp.join(args.work_dir, info['config'])
         step = f'[{i}/{len(configs)}] {info["config"]}:'
-        if args.train and args.skip_trained and is_trained(work_dir, cfg):
+        if args.train and args.skip_trained and is_trained(work_dir, run_cfg):
             print(f'{step} trained before ({last_checkpoint(work_dir)})',
                   flush=True)
         elif args.train:
@@ -197,7 +211,7 @@ def main() -> int:
         finally:
             logger.setLevel(level)
         info['test_images'] = len(samples)
-        train_cfg = cfg.get('train_cfg', {})
+        train_cfg = run_cfg.get('train_cfg', {})
         info['schedule'] = (f"{train_cfg['max_epochs']} epochs"
                             if 'max_epochs' in train_cfg else
                             f"{train_cfg.get('max_iters', '?')} iterations")

@@ -49,7 +49,8 @@ def parse_args() -> argparse.Namespace:
         epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
     parser.add_argument('--work-dir', default='work_dirs/study')
     parser.add_argument('--epochs', type=int, default=6,
-                        help='finetuning epochs (DBNet: twice as many)')
+                        help='finetuning epochs (DBNet, FCENet, TextBPN: '
+                        'twice as many)')
     parser.add_argument('--batch-size', type=int, default=4)
     parser.add_argument('--train-images', type=int, default=160)
     parser.add_argument('--test-images', type=int, default=48)
@@ -137,8 +138,9 @@ def collect(work: str, profiles, real: bool) -> List[Dict]:
 def write_outputs(work: str, table: List[Dict], wall: float,
                   args: argparse.Namespace) -> str:
     lines = [
-        f'Study: {args.epochs} finetuning epochs (DBNet {2 * args.epochs}) '
-        f'of {args.train_images} images (batch {args.batch_size}), tested on {args.test_images} held-out images; '
+        f'Study: {args.epochs} finetuning epochs (DBNet, FCENet, TextBPN '
+        f'{2 * args.epochs}) of {args.train_images} images (batch '
+        f'{args.batch_size}), tested on {args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
         f'wall time of this run {wall / 60:.0f} min (a resumed run counts '
         'only the steps it did).', '',

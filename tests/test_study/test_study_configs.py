@@ -76,8 +76,10 @@ def test_one_iteration_each(detector, profile, backbone, tmp_path,
     cfg.default_hooks.logger.interval = 1
     runner = Runner.from_cfg(cfg)
     runner.train()
-    # One iteration per epoch here; DBNet trains twice the study's epochs.
-    assert runner.iter == (2 if detector == 'dbnet' else 1)
+    # One iteration per epoch here; DBNet, FCENet and TextBPN train twice
+    # the study's epochs.
+    long = detector in ('dbnet', 'fcenet', 'textbpn')
+    assert runner.iter == cfg.train_cfg.max_epochs == (2 if long else 1)
     loss = runner.message_hub.get_scalar('train/loss').current()
     assert torch.isfinite(torch.tensor(loss))
     metrics = runner.val_loop.run()
@@ -103,8 +105,9 @@ def test_real_test_set_knob(backbone, monkeypatch):
 
 
 def test_budget_knobs(backbone, monkeypatch):
-    """The study's budget: batch and epochs from the knobs, DBNet at twice
-    the epochs with its rate decaying in its own last epoch, ICDAR2015
+    """The study's budget: batch and epochs from the knobs, DBNet (FCENet,
+    TextBPN) at twice the epochs with the rate decaying in their own last
+    epoch, ICDAR2015
     frames padded to 512x288 rather than a square."""
     cfg = _load('psenet-scratch_synth.py', 'synth_icdar2015', backbone,
                 monkeypatch, study_epochs=3, study_batch_size=2)
@@ -127,9 +130,13 @@ def test_budget_knobs(backbone, monkeypatch):
     # The defaults the README's study was measured with.
     monkeypatch.delenv('OCLIP_STUDY_EPOCHS')
     monkeypatch.delenv('OCLIP_STUDY_BATCH_SIZE', raising=False)
-    cfg = _load('fcenet-oclip_synth.py', 'synth_ctw1500', backbone,
+    cfg = _load('psenet-oclip_synth.py', 'synth_ctw1500', backbone,
                 monkeypatch)
     assert cfg.train_cfg.max_epochs == 6
+    for detector in ('dbnet', 'fcenet', 'textbpn'):
+        long = _load(f'{detector}-oclip_synth.py', 'synth_ctw1500', backbone,
+                     monkeypatch)
+        assert long.train_cfg.max_epochs == 12, detector
     assert cfg.train_dataloader.batch_size == 4
 
 
