@@ -8,8 +8,7 @@ model = dict(
     backbone=dict(
         _base_.narrow_trunk,
         _delete_=True,
-        init_cfg=dict(type='StrictPretrained',
-                      checkpoint=_base_.study_backbone)),
+        init_cfg=_base_.study_oclip_init),
     neck=dict(in_channels=_base_.study_widths, lateral_channels=64,
               out_channels=16),
     det_head=dict(

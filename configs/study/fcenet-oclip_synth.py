@@ -9,8 +9,7 @@ model = dict(
         _base_.narrow_trunk,
         _delete_=True,
         out_indices=(1, 2, 3),
-        init_cfg=dict(type='StrictPretrained',
-                      checkpoint=_base_.study_backbone)),
+        init_cfg=_base_.study_oclip_init),
     neck=dict(in_channels=_base_.study_widths[1:], out_channels=64),
     det_head=dict(
         in_channels=64,

@@ -10,8 +10,7 @@ model = dict(
     backbone=dict(
         _base_.narrow_trunk,
         _delete_=True,
-        init_cfg=dict(type='StrictPretrained',
-                      checkpoint=_base_.study_backbone)),
+        init_cfg=_base_.study_oclip_init),
     neck=dict(in_channels=_base_.study_widths, out_channels=C),
     spn=dict(in_channels=C, channels=C),
     score_head=dict(in_channels=C, channels=C),

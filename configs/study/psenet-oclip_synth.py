@@ -8,8 +8,7 @@ model = dict(
     backbone=dict(
         _base_.narrow_trunk,
         _delete_=True,
-        init_cfg=dict(type='StrictPretrained',
-                      checkpoint=_base_.study_backbone)),
+        init_cfg=_base_.study_oclip_init),
     # MMOCR's FPNF sizes its fusion layer for 256-channel levels whatever
     # the width; WidthFPNF is the same neck at 64 channels.
     neck=dict(type='WidthFPNF', in_channels=_base_.study_widths,

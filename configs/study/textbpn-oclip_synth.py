@@ -8,8 +8,7 @@ model = dict(
     backbone=dict(
         _base_.narrow_trunk,
         _delete_=True,
-        init_cfg=dict(type='StrictPretrained',
-                      checkpoint=_base_.study_backbone)),
+        init_cfg=_base_.study_oclip_init),
     neck=dict(in_channels=tuple(_base_.study_widths),
               channels=(64, 32, 32, 32), out_stride=4),
     det_head=dict(stride=4))

@@ -107,8 +107,7 @@ def test_real_test_set_knob(backbone, monkeypatch):
 def test_budget_knobs(backbone, monkeypatch):
     """The study's budget: batch and epochs from the knobs, DBNet (FCENet,
     TextBPN) at twice the epochs with the rate decaying in their own last
-    epoch, ICDAR2015
-    frames padded to 512x288 rather than a square."""
+    epoch, ICDAR2015 frames padded to 512x288 rather than a square."""
     cfg = _load('psenet-scratch_synth.py', 'synth_icdar2015', backbone,
                 monkeypatch, study_epochs=3, study_batch_size=2)
     assert cfg.train_dataloader.batch_size == 2

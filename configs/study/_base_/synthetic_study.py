@@ -36,10 +36,9 @@ study_test_root = '{{$OCLIP_STUDY_TEST_ROOT:none}}'
 # 512x288 with 8-20 px words, the others 384x384) and the models train and
 # test on whole images: ICDAR2015 at its native size (its small words must
 # stay small), the curved sets at 256x256 (words of 8-27 px: the CPU
-# budget). Fixed-size crops at full
-# resolution (the real recipes' 640-pixel windows) were tried first: with
-# this few iterations most windows held no cared word and DBNet learnt
-# nothing in 320 iterations.
+# budget). Fixed-size crops at full resolution (the real recipes' 640-pixel
+# windows) were tried first: with this few iterations most windows held no
+# cared word and DBNet learnt nothing in 320 iterations.
 study_scale = 512 if synth_profile == 'synth_icdar2015' else 256
 # Padded to the frame, not a square: ICDAR2015's 16:9 frames in a 512x512
 # batch spent 44% of every step on padding.
@@ -51,7 +50,8 @@ e2e_protocol = 'icdar2015' if synth_profile == 'synth_icdar2015' \
     else 'totaltext'
 
 # The trunk is trunks.py's narrow_trunk (the demo pretraining's), from
-# study_backbone in the oCLIP twins.
+# study_backbone in the oCLIP twins (their backbone's init_cfg).
+study_oclip_init = dict(type='StrictPretrained', checkpoint=study_backbone)
 study_widths = [64, 128, 256, 512]
 
 study_load = [
