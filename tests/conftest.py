@@ -1,4 +1,4 @@
-import os.path as osp
+import os
 import random
 
 import numpy as np
@@ -7,28 +7,23 @@ import torch
 from mmengine.registry import init_default_scope
 
 import oclip_mmocr  # noqa: F401
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SHARED = osp.join(osp.dirname(REPO), 'shared')
+from tests.helpers import SHARED, SHARED_ABSENT
 
 
-def tiny_model_cfg(input_size: int = 64, **overrides) -> dict:
-    """An OCLIP config with the real components at tiny widths."""
-    grid = input_size // 32
-    cfg = dict(
-        type='OCLIP',
-        image_encoder=dict(
-            type='OCLIPImageEncoder',
-            backbone=dict(type='CLIPResNet', depth=50, base_channels=8,
-                          out_indices=(3, )),
-            attnpool=dict(type='AttentionPool2d', grid_size=grid,
-                          in_channels=256, num_heads=8, out_channels=32)),
-        text_encoder=dict(type='CharTextEncoder', width=32, num_layers=2,
-                          num_heads=4, embed_dims=32),
-        decoder=dict(type='VisualTextualDecoder', grid_size=grid,
-                     embed_dims=32, num_layers=2, num_heads=4))
-    cfg.update(overrides)
-    return cfg
+def pytest_sessionstart(session):
+    if os.environ.get('CI') and not os.path.isdir(SHARED):
+        pytest.exit(f'CI runs beside ../shared, but {SHARED} is absent: the '
+                    'tests that need it would only be skipped', returncode=4)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests a run without ../shared skipped, and why."""
+    skipped = [r for r in terminalreporter.stats.get('skipped', [])
+               if SHARED_ABSENT in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f'{len(skipped)} tests skipped because ../shared (data and '
+            f'references beside the repository) is absent at {SHARED}')
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import glob
 import os.path as osp
 from typing import List
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 FINETUNE = osp.join(REPO, 'configs/finetune')
 _SIZE_KEYS = ('scale', 'size', 'target_size', 'short_size', 'target_scale')

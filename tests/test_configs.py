@@ -9,7 +9,7 @@ from mmengine.config import Config
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils.cli import add_runner_args, load_runner_config
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/pretrain/*.py')))
 

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 # What setup.py needs; .mim is rebuilt by setup.py itself.
 SOURCES = ('setup.py', 'README.md', 'model-index.yml', 'oclip_mmocr',

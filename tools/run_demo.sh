@@ -6,7 +6,7 @@
 #   3. the decoder's character attention on a synthetic image (PNG)
 #   4. finetune a DBNet from that backbone and its baseline twin (same trunk,
 #      random init) on synthetic detection data, evaluate both, write the
-#      benchmark table, CSV and chart (tools/benchmark.py)
+#      comparison table, CSV and chart (tools/compare_twins.py)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -36,7 +36,7 @@ PYEOF
   "$ckpt" "$img" --words $words --out "$OUT/attention.png"
 
 echo "== [4/4] finetune DBNet: oCLIP trunk vs the same trunk from scratch"
-"$PY" tools/benchmark.py \
+"$PY" tools/compare_twins.py \
   configs/finetune/dbnet/dbnet_demo-oclip_synthetic.py \
   configs/finetune/dbnet/dbnet_demo-scratch_synthetic.py \
   --train --work-dir "$OUT/finetune" \
@@ -54,5 +54,5 @@ echo "  checkpoints and logs: $OUT/pretrain/"
 echo "  backbone for finetuning: $OUT/pretrain/backbone.pth"
 echo "  attention figure: $OUT/attention.png"
 echo "  finetuned detectors: $OUT/finetune/dbnet_demo-{oclip,scratch}_synthetic/"
-echo "  benchmark table / CSV / chart: $OUT/finetune/benchmark.{md,csv,png}"
+echo "  comparison table / CSV / chart: $OUT/finetune/comparison.{md,csv,png}"
 echo "  training curves: $OUT/pretrain_curves.png, $OUT/finetune_curves.png"

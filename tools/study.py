@@ -9,7 +9,7 @@ One command, CPU-sized (about 70 min on 2 cores with the defaults):
    (spotter: synth_icdar2015 and synth_totaltext only, as in the paper)
    from the oCLIP trunk and from the same trunk randomly initialised
    (configs/study/*-{oclip,scratch}_synth.py), test each on the held-out
-   split with tools/benchmark.py;
+   split with tools/compare_twins.py;
 3. sim to real: test the synth_icdar2015 models on real ICDAR2015 images
    (``--real-root``, default ../shared/data/icdar2015_sample, skipped if
    absent);
@@ -21,7 +21,7 @@ Finished steps are kept: run it again and it goes on where it stopped,
 down to the model (a model whose work dir holds the final checkpoint of its
 schedule is tested, not retrained; ``--fresh`` starts over).
 
-    python tools/study.py                     # the README's study
+    python tools/study.py                     # docs/embedded_benchmark.md
     python tools/study.py --epochs 1 --detectors dbnet --profiles \
         synth_totaltext --work-dir /tmp/s     # a tiny check
 """
@@ -30,10 +30,12 @@ import csv
 import os
 import os.path as osp
 import shutil
-import subprocess
 import sys
 import time
 from typing import Dict, List
+
+from mmengine.runner import find_latest_checkpoint
+from twin_report import fmt, plot_pairs, run_logged, write_csv
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PROFILES = ('synth_icdar2015', 'synth_ctw1500', 'synth_totaltext')
@@ -69,22 +71,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def run(cmd: List[str], what: str, log: str) -> None:
-    os.makedirs(osp.dirname(log), exist_ok=True)
-    print(f'== {what} (log: {log})', flush=True)
-    start = time.time()
-    with open(log, 'w') as f:
-        f.write('+ ' + ' '.join(cmd) + '\n')
-        f.flush()
-        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-    if proc.returncode:
-        with open(log) as f:
-            tail = f.readlines()[-25:]
-        sys.exit(f'{what} failed (exit {proc.returncode}); last lines of '
-                 f'{log}:\n' + ''.join(tail))
-    print(f'   done in {time.time() - start:.0f} s', flush=True)
-
-
 def read_rows(path: str) -> List[Dict]:
     with open(path, newline='', encoding='utf-8') as f:
         return list(csv.DictReader(f))
@@ -97,17 +83,11 @@ def num(v) -> float:
         return float('nan')
 
 
-def fmt(v: float, signed: bool = False) -> str:
-    if v != v:  # nan
-        return '-'
-    return f'{v:+.3f}' if signed else f'{v:.3f}'
-
-
 def collect(work: str, profiles, real: bool) -> List[Dict]:
     """One row per (detector, profile): both trunks' hmeans."""
     table = []
     for profile in profiles:
-        path = osp.join(work, profile, 'benchmark.csv')
+        path = osp.join(work, profile, 'comparison.csv')
         if not osp.isfile(path):
             continue
         by_pair: Dict[str, Dict] = {}
@@ -122,7 +102,7 @@ def collect(work: str, profiles, real: bool) -> List[Dict]:
                 row[f'oclip_{key}'] = num(r['oclip_hmean'])
         table += list(by_pair.values())
     if real:
-        path = osp.join(work, 'sim2real', 'benchmark.csv')
+        path = osp.join(work, 'sim2real', 'comparison.csv')
         if osp.isfile(path):
             for r in read_rows(path):
                 if r['protocol'] != 'fixed':
@@ -154,7 +134,7 @@ def write_outputs(work: str, table: List[Dict], wall: float,
             s = r.get(f'scratch_{key}', float('nan'))
             o = r.get(f'oclip_{key}', float('nan'))
             cells.append('-' if s != s and o != o else
-                         f'{fmt(s)} / {fmt(o)} / {fmt(o - s, True)}')
+                         f'{fmt(s, 3)} / {fmt(o, 3)} / {fmt(o - s, 3, True)}')
         lines.append(f"| {r['detector']} | {r['profile']} | " +
                      ' | '.join(cells) + ' |')
     real = [r for r in table if 'oclip_real' in r]
@@ -167,45 +147,22 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         ]
         for r in real:
             lines.append(
-                f"| {r['detector']} | {fmt(r.get('scratch_fixed', 0))} / "
-                f"{fmt(r.get('oclip_fixed', 0))} | "
-                f"{fmt(r['scratch_real'])} / {fmt(r['oclip_real'])} / "
-                f"{fmt(r['oclip_real'] - r['scratch_real'], True)} |")
+                f"| {r['detector']} | {fmt(r.get('scratch_fixed', 0), 3)} / "
+                f"{fmt(r.get('oclip_fixed', 0), 3)} | "
+                f"{fmt(r['scratch_real'], 3)} / {fmt(r['oclip_real'], 3)} / "
+                f"{fmt(r['oclip_real'] - r['scratch_real'], 3, True)} |")
     md = '\n'.join(lines) + '\n'
     with open(osp.join(work, 'study.md'), 'w', encoding='utf-8') as f:
         f.write(md)
-    keys = sorted({k for r in table for k in r})
-    with open(osp.join(work, 'study.csv'), 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=keys)
-        w.writeheader()
-        w.writerows(table)
-    _chart(table, osp.join(work, 'study.png'))
+    write_csv(table, osp.join(work, 'study.csv'))
+    if table:
+        plot_pairs([f"{r['detector']}\n{r['profile'][6:]}" for r in table],
+                   [r.get('scratch_fixed', 0) for r in table],
+                   [r.get('oclip_fixed', 0) for r in table],
+                   osp.join(work, 'study.png'),
+                   'Embedded benchmark: oCLIP vs the same trunk from scratch',
+                   'hmean (fixed threshold)', base_label='scratch')
     return md
-
-
-def _chart(table: List[Dict], path: str) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    if not table:
-        return
-    labels = [f"{r['detector']}\n{r['profile'][6:]}" for r in table]
-    x = range(len(table))
-    fig, ax = plt.subplots(figsize=(max(6, len(table) * 0.8), 4))
-    w = 0.4
-    ax.bar([i - w / 2 for i in x],
-           [r.get('scratch_fixed', 0) for r in table], w, label='scratch')
-    ax.bar([i + w / 2 for i in x],
-           [r.get('oclip_fixed', 0) for r in table], w, label='oCLIP')
-    ax.set_xticks(list(x))
-    ax.set_xticklabels(labels, fontsize=7)
-    ax.set_ylabel('hmean (fixed threshold)')
-    ax.set_ylim(0, 1)
-    ax.legend()
-    ax.set_title('Embedded benchmark: oCLIP vs the same trunk from scratch')
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def main() -> None:
@@ -221,19 +178,20 @@ def main() -> None:
         opts = [f'train_dataloader.dataset.num_images={args.pretrain_images}']
         if args.pretrain_epochs:
             opts.append(f'train_cfg.max_epochs={args.pretrain_epochs}')
-        run([py, osp.join(ROOT, 'tools/train.py'),
-             osp.join(ROOT, 'configs/pretrain/oclip_demo_synthetic.py'),
-             '--work-dir', osp.join(work, 'pretrain'), '--cfg-options',
-             *opts], 'oCLIP pretraining on synth_pretrain',
-            osp.join(work, 'pretrain.log'))
+        run_logged([py, osp.join(ROOT, 'tools/train.py'),
+                    osp.join(ROOT, 'configs/pretrain/oclip_demo_synthetic.py'),
+                    '--work-dir', osp.join(work, 'pretrain'),
+                    '--cfg-options', *opts],
+                   osp.join(work, 'pretrain.log'),
+                   'oCLIP pretraining on synth_pretrain')
     common = [f'oclip_backbone={backbone}', f'study_epochs={args.epochs}',
               f'study_batch_size={args.batch_size}',
               f'study_train_images={args.train_images}',
               f'study_test_images={args.test_images}']
     for profile in args.profiles:
         out = osp.join(work, profile)
-        if osp.isfile(osp.join(out, 'benchmark.csv')):
-            print(f'== {profile}: done before ({out}/benchmark.csv)')
+        if osp.isfile(osp.join(out, 'comparison.csv')):
+            print(f'== {profile}: done before ({out}/comparison.csv)')
             continue
         configs = [
             osp.join(ROOT, 'configs/study', f'{d}-{init}_synth.py')
@@ -241,30 +199,30 @@ def main() -> None:
             if d != 'mts' or profile in SPOTTER_PROFILES
             for init in ('oclip', 'scratch')
         ]
-        run([py, osp.join(ROOT, 'tools/benchmark.py'), *configs, '--train',
-             '--skip-trained', '--work-dir', out, '--cfg-options',
-             f'synth_profile={profile}', *common],
-            f'{profile}: {len(configs)} models, train and test',
-            osp.join(work, f'{profile}.log'))
+        run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'), *configs,
+                    '--train', '--skip-trained', '--work-dir', out,
+                    '--cfg-options', f'synth_profile={profile}', *common],
+                   osp.join(work, f'{profile}.log'),
+                   f'{profile}: {len(configs)} models, train and test')
     real = 'synth_icdar2015' in args.profiles and osp.isfile(
         osp.join(args.real_root, 'textdet_test.json'))
     out = osp.join(work, 'sim2real')
-    if real and not osp.isfile(osp.join(out, 'benchmark.csv')):
+    if real and not osp.isfile(osp.join(out, 'comparison.csv')):
         configs, ckpts = [], []
         for d in args.detectors:
             for init in ('oclip', 'scratch'):
                 name = f'{d}-{init}_synth'
-                marker = osp.join(work, 'synth_icdar2015', name,
-                                  'last_checkpoint')
-                with open(marker) as f:
-                    ckpts.append(f'{name}={f.read().strip()}')
+                ckpt = find_latest_checkpoint(
+                    osp.join(work, 'synth_icdar2015', name))
+                ckpts.append(f'{name}={ckpt}')
                 configs.append(osp.join(ROOT, 'configs/study', name + '.py'))
-        run([py, osp.join(ROOT, 'tools/benchmark.py'), *configs,
-             '--work-dir', out, '--checkpoint', *ckpts, '--cfg-options',
-             'synth_profile=synth_icdar2015',
-             f'study_test_root={osp.abspath(args.real_root)}', *common],
-            f'sim to real: synth_icdar2015 models on {args.real_root}',
-            osp.join(work, 'sim2real.log'))
+        run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'), *configs,
+                    '--work-dir', out, '--checkpoint', *ckpts,
+                    '--cfg-options', 'synth_profile=synth_icdar2015',
+                    f'study_test_root={osp.abspath(args.real_root)}',
+                    *common],
+                   osp.join(work, 'sim2real.log'),
+                   f'sim to real: synth_icdar2015 models on {args.real_root}')
     elif not real:
         print(f'== sim to real skipped ({args.real_root} has no '
               'textdet_test.json, or synth_icdar2015 not studied)')

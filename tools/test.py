@@ -8,7 +8,7 @@ evaluator), optionally dumping every prediction for offline analysis.
 
 ``--dump`` adds MMEngine's ``DumpResults`` to the evaluators: the pickle
 holds one dict per image with ``pred_instances`` and ``gt_instances``, which
-``tools/benchmark.py`` scores at several thresholds.
+``tools/compare_twins.py`` scores at several thresholds.
 """
 import warnings
 

@@ -1,9 +1,8 @@
 from .metrics import *  # noqa: F401,F403
-from .det_benchmark import (build_rows, describe_config, hmean_at,
-                            parse_published, plot_chart, score_predictions,
-                            to_markdown, write_csv)
+from .protocol_scores import (OFFICIAL_DET, hmean_at, official_scores,
+                              score_predictions, spotting_scores)
 
 __all__ = [
-    'build_rows', 'describe_config', 'hmean_at', 'parse_published',
-    'plot_chart', 'score_predictions', 'to_markdown', 'write_csv'
+    'OFFICIAL_DET', 'hmean_at', 'official_scores', 'score_predictions',
+    'spotting_scores'
 ]

@@ -174,7 +174,7 @@ def test_released_char_dict(tmp_path):
     import sys
 
     from oclip_mmocr.datasets.converters import read_released_char_dict
-    from tests.conftest import REPO
+    from tests.helpers import REPO
     from tests.helpers import PickleMarker
     chars = ['a', '中', '文', ' ', '\u3000', '😀']
     src = tmp_path / 'chars.pkl'

@@ -27,9 +27,9 @@ from shapely.geometry import Polygon
 from mmocr.registry import METRICS
 from oclip_mmocr.evaluation.submission import write_submission
 from tests import official_readings as official
+from tests.helpers import needs_shared, shared_path
 
-SAMPLE = osp.join(osp.dirname(__file__), '..', '..', '..', 'shared', 'data',
-                  'icdar2015_sample')
+SAMPLE = shared_path('data', 'icdar2015_sample')
 WORDS = ["Hotel's", 'EXIT', 'Café', '2015', 'CW3', 'LEVEL2', 'sale!',
          '(open)', 'a-b', 'The', 'ab', 'x', '-Road-', 'Tel:', 'STOP',
          'Coffee', 'New', 'york', 'HELLO!', 'B&Q']
@@ -146,8 +146,7 @@ def build_run(samples, **cfg) -> Dict[str, float]:
     return metric.compute_metrics(metric.results)
 
 
-pytestmark = pytest.mark.skipif(
-    not osp.isdir(SAMPLE), reason='../shared/data/icdar2015_sample missing')
+pytestmark = needs_shared('data', 'icdar2015_sample')
 
 
 @pytest.mark.parametrize('seed', [0, 1, 2])

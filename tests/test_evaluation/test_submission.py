@@ -15,7 +15,7 @@ from oclip_mmocr.evaluation.submission import (rrc_is_clockwise,
                                                submission_polygon,
                                                write_submission)
 from oclip_mmocr.utils.polygon_repair import is_simple_polygon
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.official_readings import read_rrc_zip
 
 

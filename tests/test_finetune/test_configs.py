@@ -10,7 +10,7 @@ from mmengine.registry import init_default_scope
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import (BackboneKeyMismatchError, extract_backbone)
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.finetune_helpers import top_level_configs
 
 DETECTORS = ('dbnet', 'psenet', 'fcenet', 'textbpn')

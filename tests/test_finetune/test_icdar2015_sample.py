@@ -13,10 +13,10 @@ from mmengine.runner import Runner
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import extract_backbone
-from tests.conftest import REPO, SHARED
+from tests.helpers import REPO, needs_shared, shared_path
 from tests.finetune_helpers import small_loaders
 
-SAMPLE = osp.join(SHARED, 'data', 'icdar2015_sample')
+SAMPLE = shared_path('data', 'icdar2015_sample')
 CONFIGS = [
     'dbnet/dbnet_r50-oclip_1200e_icdar2015.py',
     'psenet/psenet_r50-oclip_fpnf_600e_icdar2015.py',
@@ -29,10 +29,7 @@ CONFIGS = [
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not osp.isfile(osp.join(SAMPLE, 'textdet_test.json')),
-        reason=f'{SAMPLE} is absent (the ICDAR2015 sample lives beside the '
-        'repository, in ../shared/data)'),
+    needs_shared('data', 'icdar2015_sample', 'textdet_test.json'),
 ]
 
 

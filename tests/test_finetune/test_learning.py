@@ -8,7 +8,7 @@ from mmengine.runner import Runner
 
 from oclip_mmocr.datasets.synthetic import generate_synthetic_split
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.finetune_helpers import overfit_loaders, short_schedule
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from oclip_mmocr.datasets.synthetic import generate_synthetic_split
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.finetune_helpers import overfit_loaders, short_schedule
 
 pytestmark = pytest.mark.slow

@@ -9,13 +9,12 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, SHARED
+from tests.helpers import REPO, needs_shared, shared_path
 
-SAMPLE = osp.join(SHARED, 'data', 'icdar2015_sample')
+SAMPLE = shared_path('data', 'icdar2015_sample')
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not osp.isfile(osp.join(SAMPLE, 'textdet_test.json')),
-                       reason=f'{SAMPLE} is absent'),
+    needs_shared('data', 'icdar2015_sample', 'textdet_test.json'),
 ]
 
 

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from mmocr.registry import MODELS
-from tests.conftest import tiny_model_cfg
+from tests.helpers import tiny_model_cfg
 from tests.helpers import batch, build_dataset
 
 

@@ -15,7 +15,7 @@ from mmengine.runner import Runner
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import extract_backbone
-from tests.conftest import REPO, SHARED
+from tests.helpers import REPO, SHARED
 from tests.finetune_helpers import shrink_pipeline
 
 pytestmark = pytest.mark.slow

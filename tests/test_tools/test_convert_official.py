@@ -7,7 +7,7 @@ from mmengine.config import Config
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import load_checkpoint_file
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.helpers import PickleMarker
 from tests.test_utils.test_official_checkpoint import read_tsv
 
@@ -135,7 +135,7 @@ def test_to_released_round_trip(tmp_path):
     """Ours -> released layout (the file the released code loads) -> ours:
     every tensor back under its own name, equal."""
     from oclip_mmocr.utils.official_checkpoint import official_to_oclip
-    from tests.conftest import tiny_model_cfg
+    from tests.helpers import tiny_model_cfg
     torch.manual_seed(0)
     model = MODELS.build(tiny_model_cfg())
     src = tmp_path / 'epoch_1.pth'

@@ -16,18 +16,17 @@ import torch
 from mmengine.config import Config
 
 from mmocr.registry import MODELS
-from tests.conftest import REPO, SHARED
+from tests.helpers import REPO, shared_path, skip_without_shared
 
 pytestmark = pytest.mark.slow
 
-IMAGES = osp.join(SHARED, 'data/icdar2015_sample/imgs/test')
+IMAGES = shared_path('data', 'icdar2015_sample', 'imgs', 'test')
 DET = osp.join(REPO, 'configs/finetune/dbnet/dbnet_demo-scratch_synthetic.py')
 
 
 def _images():
-    if not osp.isdir(IMAGES):
-        pytest.skip(f'{IMAGES} not available')
-    return sorted(f for f in os.listdir(IMAGES) if f.endswith('.jpg'))
+    images = skip_without_shared('data', 'icdar2015_sample', 'imgs', 'test')
+    return sorted(f for f in os.listdir(images) if f.endswith('.jpg'))
 
 
 def _save_random(cfg, path):

@@ -6,7 +6,7 @@ import sys
 
 import cv2
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 sys.path.insert(0, f'{REPO}/tools')
 from plot_logs import read_scalars, scalar_files  # noqa: E402

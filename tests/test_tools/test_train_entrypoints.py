@@ -8,7 +8,7 @@ import pytest
 
 from oclip_mmocr.utils import load_backbone_strict
 from mmocr.registry import MODELS
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 FAST = ['train_cfg.max_epochs=1',
         'train_dataloader.dataset.num_images=16',

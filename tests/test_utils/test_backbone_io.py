@@ -4,7 +4,7 @@ import torch
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import (BackboneKeyMismatchError, extract_backbone,
                                load_backbone_strict)
-from tests.conftest import tiny_model_cfg
+from tests.helpers import tiny_model_cfg
 
 
 def _export(tmp_path):

@@ -1,4 +1,3 @@
-import os.path as osp
 
 import pytest
 import torch
@@ -8,15 +7,11 @@ from oclip_mmocr.utils.official_checkpoint import (build_model_cfg,
                                                    infer_model_cfg,
                                                    official_to_oclip,
                                                    oclip_to_official)
-from tests.conftest import SHARED
-
-REF = osp.join(SHARED, 'reference')
+from tests.helpers import skip_without_shared
 
 
 def read_tsv(name):
-    path = osp.join(REF, name)
-    if not osp.isfile(path):
-        pytest.skip(f'{path} not available')
+    path = skip_without_shared('reference', name)
     shapes = {}
     with open(path) as f:
         for line in f:

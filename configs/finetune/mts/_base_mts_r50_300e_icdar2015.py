@@ -7,7 +7,7 @@ train_dataloader = dict(dataset=_base_.icdar2015_textspotting_train)
 val_dataloader = dict(dataset=_base_.icdar2015_textspotting_test)
 test_dataloader = val_dataloader
 # The lexicon protocols (generic / weak / strong), with the files as Mask
-# TextSpotter v3 ships them; tools/benchmark.py scores each one whose files
+# TextSpotter v3 ships them; tools/compare_twins.py scores each one whose files
 # are present (README, "Evaluation protocols"); `--cfg-options
 # lexicon_root=DIR` (or OCLIP_LEXICON_ROOT) points elsewhere.
 lexicon_root = '{{$OCLIP_LEXICON_ROOT:data/icdar2015/lexicons}}'

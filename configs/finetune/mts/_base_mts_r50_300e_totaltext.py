@@ -16,7 +16,7 @@ val_evaluator = [dict(type='SpottingHmeanIOUMetric', protocol='totaltext')
                  ] + _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator
 # The 'full' lexicon protocol (every word of the test set), with the files
-# as Mask TextSpotter v3 ships them; tools/benchmark.py scores it when they
+# as Mask TextSpotter v3 ships them; tools/compare_twins.py scores it when they
 # are present (README, "Evaluation protocols").
 lexicon_root = '{{$OCLIP_LEXICON_ROOT:data/totaltext/lexicons}}'
 spotting_lexicons = dict(

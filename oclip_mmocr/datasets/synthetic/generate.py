@@ -12,6 +12,7 @@ from mmengine.dist import barrier, get_dist_info
 from mmengine.logging import print_log
 from mmengine.utils import ProgressBar
 
+from oclip_mmocr.utils.atomic_io import atomic_write_text
 from .renderer import render_text_image
 
 MANIFEST = 'synthetic_manifest.json'
@@ -160,9 +161,7 @@ def _write_split(data_root: str, params: Dict, ann_file: str,
                 task_name=task,
                 category=[dict(id=0, name='text')]),
             data_list=data_list)
-        path = osp.join(data_root, f'{task}_{split}.json')
-        with open(path + '.tmp', 'w') as f:
-            json.dump(ann, f)
-        os.replace(path + '.tmp', path)
-    with open(manifest_file, 'w') as f:
-        json.dump(params, f)
+        atomic_write_text(json.dumps(ann),
+                          osp.join(data_root, f'{task}_{split}.json'))
+    # Last: a manifest on disk means the images and both files are there.
+    atomic_write_text(json.dumps(params), manifest_file)

@@ -2,7 +2,7 @@
 """Dataset profiles: what a generated split looks like.
 
 Each finetuning profile copies the conventions of the dataset it stands in
-for (see the README's "Embedded benchmark" section):
+for (docs/embedded_benchmark.md):
 
 - ``synth_icdar2015``: ICDAR2015's incidental scene text. 16:9 frames, small
   words (8-20 px high at the native size), word-level quadrilaterals,
@@ -45,6 +45,14 @@ class Profile:
         jpeg_quality: Range of JPEG qualities the image is saved with.
         occlusion: Probability that an image has occluders.
         low_contrast: Probability that an item has low contrast.
+        punctuation: Probability that a word ends in punctuation.
+        hyphen: Probability that a word (of 4+ characters) has a hyphen.
+        outline: Probability of an outline stroke (text 16+ px em).
+        letter_spacing: Probability of letter spacing (single words).
+        drop_shadow: Probability that an item casts a drop shadow.
+        item_blur: Probability that an item is blurred on its own.
+        cast_shadow: Probability of a shadow over part of the image.
+        motion_blur: Probability of camera-shake blur.
     """
     name: str
     size: Tuple[int, int]
@@ -62,6 +70,14 @@ class Profile:
     jpeg_quality: Tuple[int, int] = (45, 95)
     occlusion: float = 0.25
     low_contrast: float = 0.12
+    punctuation: float = 0.06
+    hyphen: float = 0.02
+    outline: float = 0.15
+    letter_spacing: float = 0.08
+    drop_shadow: float = 0.2
+    item_blur: float = 0.15
+    cast_shadow: float = 0.2
+    motion_blur: float = 0.1
 
 
 PROFILES: Dict[str, Profile] = {

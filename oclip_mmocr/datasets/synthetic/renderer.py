@@ -12,42 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-# Short, common words keep the character statistics realistic; random
-# alphanumeric strings (see ``_random_word``) add digits, capitals and rare
-# letters.
-WORDS = (
-    'open close exit enter push pull stop slow park free sale hotel bank '
-    'coffee pizza bread market street road avenue station metro taxi bus '
-    'train airport garden museum library school office police fire water '
-    'city center north south east west left right speed limit one way no '
-    'entry danger caution welcome home shop store price total cash card '
-    'menu drink food fresh fruit milk tea beer wine bar club music live '
-    'show cinema ticket gate door floor level room toilet lift stairs '
-    'hospital pharmacy doctor dental clinic beauty hair salon fashion '
-    'shoes books gift toys games phone repair service parking only staff '
-    'private quiet please thank you sorry hello world news daily star sun '
-    'moon river lake park bridge tower hill valley green blue red yellow '
-    'black white gold silver king queen royal grand best new old big small '
-    'happy lucky super mega ultra smart quick easy fast great good time'
-).split()
-_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-
-
-def _random_word(rng: np.random.Generator) -> str:
-    r = rng.random()
-    if r < 0.65:
-        word = WORDS[rng.integers(len(WORDS))]
-        style = rng.random()
-        if style < 0.3:
-            return word.upper()
-        if style < 0.55:
-            return word.capitalize()
-        return word
-    if r < 0.85:
-        return ''.join(_ALNUM[i] for i in rng.integers(0, 62, rng.integers(
-            3, 9)))
-    return str(rng.integers(10, 99999))
-
+from .text_style import contrasting_colour, random_word
 
 def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     c0 = rng.integers(0, 256, 3).astype(np.float32)
@@ -74,17 +39,8 @@ def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return img.clip(0, 255)
 
 
-def _luminance(rgb: np.ndarray) -> float:
-    return float(np.dot(rgb, (0.299, 0.587, 0.114)))
-
-
 def _text_colour(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
-    bg_lum = _luminance(bg)
-    for _ in range(20):
-        colour = rng.integers(0, 256, 3).astype(np.float32)
-        if abs(_luminance(colour) - bg_lum) > 110:
-            return colour
-    return np.full(3, 0. if bg_lum > 127 else 255., np.float32)
+    return contrasting_colour(rng, bg, 110., 255., tries=20)[0]
 
 
 def _draw_word(rng: np.random.Generator, img: np.ndarray,
@@ -171,7 +127,7 @@ def render_text_image(seed: int,
         if len(instances) >= target or (attempt >= target
                                         and len(instances) >= num_words[0]):
             break
-        word = _random_word(rng)
+        word = random_word(rng)
         shrink = 0.7**max(0, attempt - target + 1)
         font_px = int(rng.uniform(*font_size) * min(h, w) * shrink)
         polygon = _draw_word(rng, img, occupied, word, max(font_px, 8))

@@ -27,7 +27,7 @@ from .backgrounds import random_background, random_patch
 from .fonts import fonts_for, get_font
 from .geometry import Bent, Homography, Placement, edge_polygon, warp_strip
 from .profiles import Profile
-from .renderer import _random_word
+from .text_style import contrasting_colour, random_word
 from .text_strip import Strip, horizontal_strip, vertical_strip
 
 IGNORE_TEXT = '###'
@@ -57,32 +57,20 @@ def _rng(profile: Profile, seed: int, index: int) -> np.random.Generator:
         [seed, index, zlib.crc32(profile.name.encode())])
 
 
-def _word(rng: np.random.Generator) -> str:
-    word = _random_word(rng)
+def _word(rng: np.random.Generator, p: Profile) -> str:
+    word = random_word(rng)
     r = rng.random()
-    if r < 0.06:  # a little punctuation, as on real signs
+    if r < p.punctuation:  # as on real signs
         word += str(rng.choice(['.', '!', ':', '-']))
-    elif r < 0.08 and len(word) > 3:
+    elif r < p.punctuation + p.hyphen and len(word) > 3:
         word = word[:2] + '-' + word[2:]
     return word
-
-
-def _lum(rgb) -> float:
-    return float(np.dot(rgb, (0.299, 0.587, 0.114)))
 
 
 def _colour(rng: np.random.Generator, bg: np.ndarray,
             low_contrast: bool) -> Tuple[np.ndarray, float]:
     lo, hi = (30., 60.) if low_contrast else (90., 255.)
-    bg_lum = _lum(bg)
-    for _ in range(40):
-        c = rng.integers(0, 256, 3).astype(np.float32)
-        d = abs(_lum(c) - bg_lum)
-        if lo <= d <= hi:
-            return c, d
-    # Out of luck: black or white, whichever stands out.
-    c = np.full(3, 0. if bg_lum > 127 else 255., np.float32)
-    return c, abs(_lum(c) - bg_lum)
+    return contrasting_colour(rng, bg, lo, hi, tries=40)
 
 
 def _word_boxes(strip: Strip, text: str, font_path: str, size: int,
@@ -144,11 +132,12 @@ class SceneRenderer:
         # about 0.72 em in these faces); the annotation uses the real ink.
         size = max(4, int(round(height / 0.72)))
         stroke = int(max(1, size // 14)) if (
-            size >= 16 and rng.random() < 0.15) else 0
+            size >= 16 and rng.random() < self.p.outline) else 0
         if vertical:
             return vertical_strip(text, font, size, stroke), font, size
         spacing = rng.uniform(0.05, 0.3) if (
-            allow_spacing and ' ' not in text and rng.random() < 0.08) else 0.
+            allow_spacing and ' ' not in text
+            and rng.random() < self.p.letter_spacing) else 0.
         return horizontal_strip(text, font, size, stroke, spacing), font, size
 
     def _quad(self, rng, sw, sh, centre, angle, perspective: bool):
@@ -177,7 +166,7 @@ class SceneRenderer:
                                    p.words_per_line[1] + 1)) if multi else 1
         if layout in ('arc', 'wave') and not line_level:
             n_words = int(rng.integers(1, p.words_per_line[1] + 1))
-        words = [_word(rng) for _ in range(n_words)]
+        words = [_word(rng, p) for _ in range(n_words)]
         text = ' '.join(words)
         height = self._height(rng, h_lo, h_hi)
         vertical = layout == 'vertical'
@@ -231,7 +220,7 @@ class SceneRenderer:
         fonts = None
         lines = []
         for i in range(n):
-            words = [_word(rng) for _ in range(int(rng.integers(1, 5)))]
+            words = [_word(rng, p) for _ in range(int(rng.integers(1, 5)))]
             text = ' '.join(words)
             if fonts is None:
                 fonts = fonts_for(text)
@@ -282,9 +271,9 @@ class SceneRenderer:
               global_blur: float) -> List[_Box]:
         p = self.p
         low = rng.random() < p.low_contrast
-        shadow = rng.random() < 0.2
+        shadow = rng.random() < p.drop_shadow
         item_blur = rng.uniform(0.4, 2.0) * self.scale if \
-            rng.random() < 0.15 else 0.
+            rng.random() < p.item_blur else 0.
         union = np.zeros((self.h, self.w), np.uint8)
         for line in lines:
             _fill(union, self._outline(line))
@@ -345,7 +334,7 @@ class SceneRenderer:
         p = self.p
         boxes = []
         for _ in range(int(rng.integers(p.clutter[0], p.clutter[1] + 1))):
-            word = _random_word(rng)
+            word = random_word(rng)
             height = self._height(rng, *p.clutter_height)
             strip, _, _ = self._strip(rng, word, height, allow_spacing=False)
             sh, sw = strip.alpha.shape
@@ -406,7 +395,7 @@ class SceneRenderer:
         grid = rng.uniform(0.65, 1.15, (3, 3)).astype(np.float32)
         img *= cv2.resize(grid, (w, h), interpolation=cv2.INTER_CUBIC)[
             ..., None]
-        if rng.random() < 0.2:  # a cast shadow with a soft edge
+        if rng.random() < self.p.cast_shadow:  # with a soft edge
             pts = np.stack([rng.uniform(-0.2, 1.2, 4) * w,
                             rng.uniform(-0.2, 1.2, 4) * h], 1)
             shadow = np.zeros((h, w), np.float32)
@@ -416,7 +405,7 @@ class SceneRenderer:
             img *= 1 - rng.uniform(0.25, 0.5) * shadow[..., None]
         if blur > 0:
             img = cv2.GaussianBlur(img, (0, 0), blur)
-        if rng.random() < 0.1:  # camera shake
+        if rng.random() < self.p.motion_blur:  # camera shake
             n = int(rng.integers(3, 7))
             kernel = np.zeros((n, n), np.float32)
             ang = rng.uniform(0, math.pi)

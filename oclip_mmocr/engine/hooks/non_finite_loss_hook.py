@@ -4,6 +4,7 @@ from typing import Dict, Optional
 
 import torch
 from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
 
 from mmocr.registry import HOOKS
 from oclip_mmocr.utils.checkpoint_check import non_finite_tensors
@@ -38,12 +39,14 @@ class NonFiniteLossHook(Hook):
 
     @staticmethod
     def _values(outputs: Optional[Dict]) -> Dict[str, float]:
+        """The scalar log variables: one-element tensors and Python
+        numbers (a model may log a plain ``float``)."""
         out = {}
         for k, v in (outputs or {}).items():
             if torch.is_tensor(v) and v.numel() == 1:
                 out[k] = float(v.detach())
             elif isinstance(v, (int, float)):
-                out[k] = float(v.detach())
+                out[k] = float(v)
         return out
 
     def after_train_iter(self, runner, batch_idx: int,
@@ -56,7 +59,7 @@ class NonFiniteLossHook(Hook):
         self._bad_in_a_row += 1
         terms = ', '.join(f'{k}={v:.4g}' for k, v in values.items())
         where = f'iteration {runner.iter + 1} (epoch {runner.epoch + 1})'
-        model = runner.model.module if hasattr(runner.model, 'module') \
+        model = runner.model.module if is_model_wrapper(runner.model) \
             else runner.model
         broken = non_finite_tensors(model.named_parameters())
         if self._bad_in_a_row <= self.max_skips and not broken:

@@ -11,7 +11,7 @@ from mmocr.utils import poly_iou, polys2shapely
 from oclip_mmocr.models.textspot import (SegmentationProposalNetwork,
                                          masked_roi_features, polygon_boxes,
                                          polygon_roi_masks)
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.geometry import curved_band, polygon_stats, word_box
 
 C = 32

@@ -17,7 +17,7 @@ from mmengine.runner import Runner
 from mmocr.registry import DATASETS
 from oclip_mmocr.datasets.data_check import dataset_problems, image_problem
 from oclip_mmocr.engine.hooks import BadDataError
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.helpers import pipeline
 
 BOX = [10, 10, 60, 10, 60, 30, 10, 30]

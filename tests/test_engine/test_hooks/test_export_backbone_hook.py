@@ -1,4 +1,6 @@
-"""Training through MMEngine's Runner: backbone export and exact resume."""
+"""ExportBackboneHook through MMEngine's Runner: the exported backbone equals
+the trained trunk and loads strictly; the run's checkpoint loads weights-only
+and resumes exactly."""
 import copy
 import os.path as osp
 
@@ -9,7 +11,7 @@ from mmengine.runner import Runner
 
 from oclip_mmocr.utils import load_backbone_strict
 from mmocr.registry import MODELS
-from tests.conftest import REPO, tiny_model_cfg
+from tests.helpers import REPO, tiny_model_cfg
 from tests.helpers import pipeline
 
 
@@ -82,33 +84,3 @@ def test_backbone_export_and_resume(tmp_path, synthetic_root):
                                    s['exp_avg_sq'])
     resumed.train()
     assert resumed.iter == 4 and (work / 'iter_4.pth').is_file()
-
-
-class _NotAllowed:
-    pass
-
-
-def test_weights_only_still_refuses_other_types(tmp_path):
-    path = tmp_path / 'evil.pth'
-    torch.save(dict(payload=_NotAllowed()), path)
-    with pytest.raises(Exception, match='weights_only'):
-        torch.load(path, weights_only=True)
-
-
-def test_getattr_is_restricted_to_history_buffer(tmp_path):
-    import pickle
-
-    from oclip_mmocr.utils.safe_checkpoint import history_buffer_getattr
-    from mmengine.logging import HistoryBuffer
-    assert history_buffer_getattr(HistoryBuffer, 'mean') is \
-        HistoryBuffer.__dict__['mean']
-    with pytest.raises(pickle.UnpicklingError):
-        history_buffer_getattr(torch.Tensor, 'tofile')
-    with pytest.raises(pickle.UnpicklingError):
-        history_buffer_getattr(HistoryBuffer, '__init__')
-    # A pickle that uses getattr on something else is refused by torch.load.
-    path = tmp_path / 'evil.pth'
-    import os
-    torch.save(dict(f=getattr(os, 'system')), path)
-    with pytest.raises(Exception):
-        torch.load(path, weights_only=True)

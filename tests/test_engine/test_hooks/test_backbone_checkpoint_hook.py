@@ -15,7 +15,7 @@ from mmengine.runner import Runner
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils.cli import add_runner_args, load_runner_config
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CONFIG = osp.join(REPO, 'configs/finetune/dbnet/dbnet_demo-oclip_synthetic.py')
 R50 = osp.join(REPO, 'configs/finetune/dbnet/dbnet_r50-imagenet_1200e_'

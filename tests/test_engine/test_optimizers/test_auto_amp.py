@@ -10,7 +10,7 @@ from mmengine.registry import init_default_scope
 
 import oclip_mmocr  # noqa: F401
 from oclip_mmocr.engine.optimizers import pick_amp_dtype
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def _wrapper(**kwargs):

@@ -1,26 +1,21 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
-"""Score dumped detection predictions and lay out oCLIP-vs-baseline tables.
-
-MMOCR's columns come from its own :class:`HmeanIOUMetric`: the polygon IoUs
-are computed once, then its counting runs once per score threshold, so the
-"best of thresholds" column is exactly what MMOCR logs and the
-fixed-threshold column uses the same matching rules. The official columns
-(:data:`OFFICIAL_TITLES`) score, at the fixed threshold, exactly the
-submission files ``tools/make_submission.py`` writes, with the rules of the
-script each one names (README, "Evaluation protocols").
+"""Reports of oCLIP-vs-baseline comparisons, shared by
+``tools/compare_twins.py`` and ``tools/study.py``: what a config name and
+its test set say about a model, the published numbers, tables (Markdown,
+CSV), bar charts, and running a step of the pipeline with its output in a
+log file. The scores themselves come from
+:mod:`oclip_mmocr.evaluation.protocol_scores`.
 """
 import csv
+import os
 import os.path as osp
 import re
+import subprocess
+import time
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmocr.evaluation import HmeanIOUMetric
-from .metrics import (DetEvalMetric, SpottingHmeanIOUMetric,
-                      SubmissionHmeanIOUMetric)
 
-#: MMOCR's default sweep (HmeanIOUMetric's ``pred_score_thrs``).
-MMOCR_SWEEP = (0.3, 0.9, 0.1)
 #: Tag in a config name -> how its trunk was initialised.
 INIT_TAGS = {'oclip': 'oCLIP', 'imagenet': 'ImageNet', 'scratch': 'scratch'}
 DATASET_NAMES = {
@@ -28,153 +23,35 @@ DATASET_NAMES = {
     'ctw1500': 'CTW1500',
     'totaltext': 'Total-Text',
     'lsvt': 'ICDAR19-LSVT',
-    'synthetic': 'synthetic',
-    'synth_icdar2015': 'synth_icdar2015',
-    'synth_ctw1500': 'synth_ctw1500',
-    'synth_totaltext': 'synth_totaltext',
 }
 _TAG_RE = re.compile(r'-(%s)(?=_|$)' % '|'.join(INIT_TAGS))
 
 
-def sweep_thresholds(start: float = MMOCR_SWEEP[0],
-                     stop: float = MMOCR_SWEEP[1],
-                     step: float = MMOCR_SWEEP[2]) -> np.ndarray:
-    """The thresholds HmeanIOUMetric tries, computed the way it does."""
-    return np.arange(start=start, stop=stop, step=step)
-
-
-class _Scorer:
-    """HmeanIOUMetric's per-image IoU matrices, computed once for every
-    threshold from ``min_thr`` up.
-
-    ``HmeanIOUMetric.process`` drops predictions under its lowest threshold
-    before matching them against don't-care regions (a per-prediction test)
-    and ``compute_metrics`` drops those under each threshold, so counting at
-    any ``thr >= min_thr`` from these results equals a run at ``thr`` alone.
-    """
-
-    def __init__(self, samples: Sequence[Dict], min_thr: float) -> None:
-        self.metric = HmeanIOUMetric(
-            pred_score_thrs=dict(start=min_thr, stop=min_thr + 1e-6,
-                                 step=1.0))
-        self.metric.process([], samples)
-        self.min_thr = min_thr
-
-    def at(self, thr: float) -> Dict[str, float]:
-        assert thr >= self.min_thr, (thr, self.min_thr)
-        self.metric.pred_score_thrs = np.array([thr])
-        out = self.metric.compute_metrics(self.metric.results)
-        return {k: float(out[k]) for k in ('precision', 'recall', 'hmean')}
-
-
-def hmean_at(samples: Sequence[Dict], thr: float) -> Dict[str, float]:
-    """P/R/H of ``samples`` (dicts with ``pred_instances`` and
-    ``gt_instances``) keeping predictions scored ``>= thr``."""
-    return _Scorer(samples, thr).at(thr)
-
-
-def score_predictions(samples: Sequence[Dict],
-                      fixed_thr: float = 0.5,
-                      sweep: Tuple[float, float, float] = MMOCR_SWEEP,
-                      e2e_protocol: Optional[str] = None,
-                      dataset: Optional[str] = None,
-                      lexicons: Optional[Dict[str, Dict]] = None
-                      ) -> Dict[str, Dict[str, float]]:
-    """MMOCR's protocols and the official ones for one model's predictions.
-
-    Args:
-        samples: Dumped test results (``pred_instances``, ``gt_instances``).
-        fixed_thr: The fixed score threshold.
-        sweep: MMOCR's threshold sweep ``(start, stop, step)``.
-        e2e_protocol: :class:`SpottingHmeanIOUMetric` protocol, for
-            predictions with texts.
-        dataset: The data_root folder name (``'icdar2015'``, ``'ctw1500'``,
-            ``'totaltext'`` ...), choosing the official detection columns.
-        lexicons: Lexicon name -> :class:`SpottingHmeanIOUMetric` file
-            arguments, for the lexicon columns (only those given are
-            scored).
+def run_logged(cmd: List[str], log: str, what: str) -> float:
+    """Run ``cmd`` with its output in ``log``, saying what runs and how long
+    it took; on failure, show the end of the log and exit with its code.
 
     Returns:
-        dict: ``best`` (MMOCR's report: the sweep threshold with the
-        highest hmean, the first one on ties, as MMOCR picks it) and
-        ``fixed`` (at ``fixed_thr``), then the official columns at
-        ``fixed_thr`` (:data:`OFFICIAL_TITLES` keys, in that order), each
-        with precision, recall, hmean and thr.
+        float: The wall time in seconds.
     """
-    thrs = [float(t) for t in sweep_thresholds(*sweep)]
-    scorer = _Scorer(samples, min(thrs + [fixed_thr]))
-    best: Optional[Dict[str, float]] = None
-    for thr in thrs:
-        res = scorer.at(thr)
-        if best is None or res['hmean'] > best['hmean']:
-            best = dict(res, thr=thr)
-    assert best is not None, 'empty threshold sweep'
-    if best['hmean'] == 0:
-        best['thr'] = None  # no threshold scored anything: none to report
-    out = dict(best=best, fixed=dict(scorer.at(fixed_thr),
-                                     thr=float(fixed_thr)))
-    out.update(official_scores(samples, fixed_thr, dataset))
-    if e2e_protocol and any('texts' in s['pred_instances'] for s in samples):
-        out.update(spotting_scores(samples, fixed_thr, e2e_protocol,
-                                   lexicons or {}))
-    return out
-
-
-def _prh(res: Dict, prefix: str = '') -> Dict[str, float]:
-    return {k: float(res[prefix + k]) for k in ('precision', 'recall',
-                                                 'hmean')}
-
-
-def official_scores(samples: Sequence[Dict], thr: float,
-                    dataset: Optional[str]) -> Dict[str, Dict[str, float]]:
-    """The dataset's official detection columns (:data:`OFFICIAL_DET`) at
-    ``thr``, on the polygons a submission would hold."""
-    keys = OFFICIAL_DET.get(dataset or '', ())
-    out: Dict[str, Dict[str, float]] = {}
-    if not keys:
-        return out
-    if 'rrc_iou' in keys or 'voc_iou' in keys or 'iou_int' in keys:
-        metric = SubmissionHmeanIOUMetric(
-            quadrilaterals=dataset == 'icdar2015',
-            pred_score_thrs=dict(start=thr, stop=thr + 1e-6, step=1.))
-        metric.process([], samples)
-        res = _prh(metric.compute_metrics(metric.results))
-        for k in ('rrc_iou', 'voc_iou', 'iou_int'):
-            if k in keys:
-                out[k] = dict(res, thr=float(thr))
-    if 'deteval' in keys:
-        metric = DetEvalMetric(settings=[(0.7, 0.6), (0.8, 0.4)],
-                               pred_score_thr=thr, official_rounding=True)
-        metric.process([], samples)
-        res = metric.compute_metrics(metric.results)
-        out['deteval'] = dict(_prh(res), thr=float(thr))
-        out['deteval_0.8_0.4'] = dict(_prh(res, 'tr0.8_tp0.4_'),
-                                      thr=float(thr))
-    return {k: out[k] for k in keys}
-
-
-def spotting_scores(samples: Sequence[Dict], thr: float, protocol: str,
-                    lexicons: Dict[str, Dict]) -> Dict[str, Dict[str, float]]:
-    """End-to-end (and, for ICDAR2015, word-spotting) columns at ``thr``,
-    without a lexicon and with each lexicon in ``lexicons``, on the
-    polygons a submission would hold."""
-    out = {}
-    names = [n for n in SPOTTING_LEXICONS.get(protocol, ('none', ))
-             if n == 'none' or n in lexicons]
-    modes = (('e2e', False), ('spot', True)) if protocol == 'icdar2015' \
-        else (('e2e', False), )
-    for mode, word_spotting in modes:
-        for name in names:
-            files = {} if name == 'none' else lexicons[name]
-            metric = SpottingHmeanIOUMetric(
-                protocol=protocol, lexicon=name, word_spotting=word_spotting,
-                official_rounding=True,
-                quadrilaterals=protocol == 'icdar2015', pred_score_thr=thr,
-                **files)
-            metric.process([], samples)
-            res = metric.compute_metrics(metric.results)
-            out[f'{mode}_{name}'] = dict(_prh(res, 'e2e_'), thr=float(thr))
-    return out
+    os.makedirs(osp.dirname(log) or '.', exist_ok=True)
+    print(f'{what} ... (log: {log})', end='', flush=True)
+    start = time.time()
+    env = dict(os.environ,
+               PYTHONWARNINGS='ignore:pkg_resources is deprecated')
+    with open(log, 'w') as f:
+        f.write('+ ' + ' '.join(cmd) + '\n')
+        f.flush()
+        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
+                              env=env)
+    took = time.time() - start
+    if proc.returncode:
+        print(f' failed after {took:.0f} s; the end of {log}:')
+        with open(log) as f:
+            print(''.join(f.readlines()[-25:]), end='')
+        raise SystemExit(proc.returncode)
+    print(f' done in {took:.0f} s', flush=True)
+    return took
 
 
 def available_lexicons(cfg) -> Tuple[Dict[str, Dict], List[str]]:
@@ -317,22 +194,12 @@ for _lex in ('none', 'generic', 'weak', 'strong', 'full'):
     OFFICIAL_TITLES[f'spot_{_lex}'] = (
         f'Word spotting, {_what} (RRC word-spotting script' +
         ('' if _lex == 'none' else ' + Mask TextSpotter v3 lexicons') + ')')
-#: Official detection columns per dataset (data_root folder name).
-OFFICIAL_DET = {
-    'icdar2015': ('rrc_iou', ),
-    'ctw1500': ('voc_iou', ),
-    'totaltext': ('deteval', 'deteval_0.8_0.4', 'iou_int'),
-}
-#: Spotting lexicons per end-to-end protocol, and word spotting.
-SPOTTING_LEXICONS = {
-    'icdar2015': ('none', 'generic', 'weak', 'strong'),
-    'totaltext': ('none', 'full'),
-    'lsvt': ('none', ),
-}
 
 
-def _fmt(v, digits: int = 4, signed: bool = False) -> str:
-    if v is None:
+def fmt(v: Optional[float], digits: int = 4, signed: bool = False) -> str:
+    """``v`` to ``digits`` decimals (``+`` for differences); ``-`` for a
+    missing value (None or NaN)."""
+    if v is None or v != v:
         return '-'
     return f'{v:+.{digits}f}' if signed else f'{v:.{digits}f}'
 
@@ -345,7 +212,7 @@ def to_markdown(rows: Sequence[Dict]) -> str:
     out = []
 
     def prh(r, t):
-        return '/'.join(_fmt(r[f'{t}_{k}'])
+        return '/'.join(fmt(r[f'{t}_{k}'])
                         for k in ('precision', 'recall', 'hmean'))
 
     def table(sel, head, cells):
@@ -375,13 +242,13 @@ def to_markdown(rows: Sequence[Dict]) -> str:
         def cells(r, protocol=protocol):
             c = [r['dataset'], r['detector'], r['baseline_init'] or '-',
                  prh(r, 'baseline'), prh(r, 'oclip'),
-                 _fmt(r['delta_hmean'], signed=True)]
+                 fmt(r['delta_hmean'], signed=True)]
             if protocol == 'best':
-                c.insert(5, f"{_fmt(r['baseline_thr'], 1)} / "
-                         f"{_fmt(r['oclip_thr'], 1)}")
+                c.insert(5, f"{fmt(r['baseline_thr'], 1)} / "
+                         f"{fmt(r['oclip_thr'], 1)}")
             if with_ref:
-                c.append(f"{_fmt(r.get('published_baseline_hmean'))} / "
-                         f"{_fmt(r.get('published_oclip_hmean'))}")
+                c.append(f"{fmt(r.get('published_baseline_hmean'))} / "
+                         f"{fmt(r.get('published_oclip_hmean'))}")
             return c
 
         table(sel, head, cells)
@@ -400,7 +267,7 @@ def to_markdown(rows: Sequence[Dict]) -> str:
               lambda r: [r['dataset'], r['detector'], r['protocol_title'],
                          r['baseline_init'] or '-', prh(r, 'baseline'),
                          prh(r, 'oclip'),
-                         _fmt(r['delta_hmean'], signed=True)])
+                         fmt(r['delta_hmean'], signed=True)])
     return '\n'.join(out)
 
 
@@ -425,13 +292,39 @@ def _budget(row: Dict) -> str:
     return ', '.join(p for p in parts if p)
 
 
-def plot_chart(rows: Sequence[Dict], path: str) -> None:
-    """Grouped bars of hmean, baseline vs oCLIP: MMOCR's two protocols and
-    each pair's first official protocol."""
+def _draw_pairs(ax, labels: Sequence[str], base: Sequence[float],
+                oclip: Sequence[float], base_label: str = 'baseline',
+                values: bool = True) -> None:
+    """Grouped bars, baseline vs oCLIP, with each bar's value and the
+    difference above each pair."""
+    x = np.arange(len(labels))
+    base = [b or 0. for b in base]
+    oclip = [o or 0. for o in oclip]
+    ax.bar(x - 0.2, base, 0.4, label=base_label, color='#9e9e9e')
+    ax.bar(x + 0.2, oclip, 0.4, label='oCLIP', color='#1f77b4')
+    if values:
+        for xi, b, o in zip(x, base, oclip):
+            ax.text(xi - 0.2, b + 0.01, f'{b:.3f}', ha='center', fontsize=6)
+            ax.text(xi + 0.2, o + 0.01, f'{o:.3f}', ha='center', fontsize=6)
+            ax.text(xi, max(b, o) + 0.07, f'{o - b:+.3f}', ha='center',
+                    fontsize=7, fontweight='bold')
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, fontsize=6)
+    ax.set_ylim(0, 1.2)
+    ax.legend(fontsize=7, loc='upper left', ncol=2)
+
+
+def _pyplot():
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    return plt
 
+
+def plot_chart(rows: Sequence[Dict], path: str) -> None:
+    """Grouped bars of hmean, baseline vs oCLIP: MMOCR's two protocols and
+    each pair's first official protocol."""
+    plt = _pyplot()
     panels = [p for p in PROTOCOL_TITLES
               if any(r['protocol'] == p for r in rows)]
     if any(r.get('primary') for r in rows):
@@ -443,21 +336,12 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
         figsize=(max(6, 1.6 * len(panels) * max(map(len, sels))), 4.2),
         squeeze=False)
     for ax, protocol, sel in zip(axes[0], panels, sels):
-        x = np.arange(len(sel))
-        base = [r['baseline_hmean'] or 0. for r in sel]
-        ocl = [r['oclip_hmean'] or 0. for r in sel]
-        ax.bar(x - 0.2, base, 0.4, label='baseline', color='#9e9e9e')
-        ax.bar(x + 0.2, ocl, 0.4, label='oCLIP', color='#1f77b4')
-        for xi, b, o in zip(x, base, ocl):
-            ax.text(xi - 0.2, b + 0.01, f'{b:.3f}', ha='center', fontsize=6)
-            ax.text(xi + 0.2, o + 0.01, f'{o:.3f}', ha='center', fontsize=6)
-            ax.text(xi, max(b, o) + 0.07, f'{o - b:+.3f}', ha='center',
-                    fontsize=7, fontweight='bold')
-        ax.set_xticks(x)
-        ax.set_xticklabels(
-            [f"{r['detector']}\n{r['dataset']}\n{_budget(r)}" for r in sel],
-            fontsize=6)
-        ax.set_ylim(0, 1.2)
+        last = (lambda r: r['protocol'].replace('_', ' ')) \
+            if protocol == 'official' else _budget
+        _draw_pairs(ax, [f"{r['detector']}\n{r['dataset']}\n{last(r)}"
+                         for r in sel],
+                    [r['baseline_hmean'] for r in sel],
+                    [r['oclip_hmean'] for r in sel])
         ax.set_ylabel('hmean')
         thr = sel[0]['oclip_thr'] or sel[0]['baseline_thr']
         at = f' {thr:.2f}' if thr is not None else ''
@@ -465,12 +349,20 @@ def plot_chart(rows: Sequence[Dict], path: str) -> None:
             'best of thresholds (MMOCR)' if protocol == 'best' else
             f'fixed threshold{at} (MMOCR)' if protocol == 'fixed' else
             f'official protocol, threshold{at}', fontsize=9)
-        if protocol == 'official':
-            ax.set_xticklabels([
-                f"{r['detector']}\n{r['dataset']}\n"
-                f"{r['protocol'].replace('_', ' ')}" for r in sel],
-                fontsize=6)
-        ax.legend(fontsize=7, loc='upper left', ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_pairs(labels: Sequence[str], base: Sequence[float],
+               oclip: Sequence[float], path: str, title: str, ylabel: str,
+               base_label: str = 'baseline') -> None:
+    """One panel of baseline-vs-oCLIP bars (the study's chart)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(max(6, len(labels) * 0.8), 4))
+    _draw_pairs(ax, labels, base, oclip, base_label)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -1,4 +1,4 @@
-"""tools/benchmark.py end to end on the two demo twins (tiny runs): table,
+"""tools/compare_twins.py end to end on the two demo twins (tiny runs): table,
 CSV and chart, with numbers equal to MMOCR's HmeanIOUMetric."""
 import csv
 import os.path as osp
@@ -11,7 +11,7 @@ import torch
 
 from mmocr.evaluation import HmeanIOUMetric
 from mmocr.registry import MODELS
-from tests.conftest import REPO
+from tests.helpers import REPO, import_tool
 
 pytestmark = pytest.mark.slow
 CONFIGS = [
@@ -20,7 +20,7 @@ CONFIGS = [
 ]
 
 
-def test_benchmark_tool(tmp_path):
+def test_compare_twins_tool(tmp_path):
     # A backbone file as the demo pretraining would export it.
     trunk = MODELS.build(dict(type='CLIPResNet', depth=50, base_channels=16))
     backbone = tmp_path / 'backbone.pth'
@@ -34,18 +34,18 @@ def test_benchmark_tool(tmp_path):
                  f'{loader}.persistent_workers=False']
     work = tmp_path / 'bench'
     proc = subprocess.run(
-        [sys.executable, 'tools/benchmark.py', *CONFIGS, '--train',
+        [sys.executable, 'tools/compare_twins.py', *CONFIGS, '--train',
          '--work-dir', str(work), '--fixed-thr', '0.3',
          '--cfg-options', *opts],
         cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     for ext in ('md', 'csv', 'png'):
-        assert osp.getsize(work / f'benchmark.{ext}') > 0
-    md = (work / 'benchmark.md').read_text()
+        assert osp.getsize(work / f'comparison.{ext}') > 0
+    md = (work / 'comparison.md').read_text()
     assert 'Best of thresholds' in md and 'threshold 0.30' in md
     # The demo twins' data: the synth_totaltext profile at 256x256.
     assert '| synth_totaltext_256 | DBNet | scratch |' in md
-    with open(work / 'benchmark.csv') as f:
+    with open(work / 'comparison.csv') as f:
         rows = list(csv.DictReader(f))
     assert [r['protocol'] for r in rows] == ['best', 'fixed']
 
@@ -63,30 +63,26 @@ def test_benchmark_tool(tmp_path):
     assert float(best['delta_hmean']) == pytest.approx(
         float(best['oclip_hmean']) - float(best['baseline_hmean']))
     # The log says where everything is.
-    assert 'chart: ' in proc.stdout and 'benchmark.png' in proc.stdout
+    assert 'chart: ' in proc.stdout and 'comparison.png' in proc.stdout
 
     # Run again keeping trained models (what tools/study.py does to resume):
     # nothing retrains, the same checkpoints give the same table.
     ckpt = work / 'dbnet_demo-oclip_synthetic' / 'epoch_2.pth'
     mtime = ckpt.stat().st_mtime_ns
     again = subprocess.run(
-        [sys.executable, 'tools/benchmark.py', *CONFIGS, '--train',
+        [sys.executable, 'tools/compare_twins.py', *CONFIGS, '--train',
          '--skip-trained', '--work-dir', str(work), '--fixed-thr', '0.3',
          '--cfg-options', *opts],
         cwd=REPO, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert again.stdout.count('trained before') == 2
     assert ckpt.stat().st_mtime_ns == mtime
-    with open(work / 'benchmark.csv') as f:
+    with open(work / 'comparison.csv') as f:
         assert list(csv.DictReader(f)) == rows
 
 
 def test_is_trained_needs_the_schedules_final_checkpoint(tmp_path):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_tool', osp.join(REPO, 'tools/benchmark.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = import_tool('compare_twins')
     from mmengine.config import Config
     cfg = Config(dict(train_cfg=dict(type='EpochBasedTrainLoop',
                                      max_epochs=12)))

@@ -1,15 +1,16 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
-"""oCLIP vs baseline detection tables: test (optionally train) twin configs,
-then write a Markdown table, a CSV and a bar chart.
+"""oCLIP vs baseline accuracy: test (optionally train) twin configs, then
+write a Markdown table, a CSV and a bar chart. (Speed is measured by
+benchmarks/.)
 
     # every oCLIP/baseline pair in configs/finetune whose test set is present,
     # checkpoints from <work-dir>/<config>/last_checkpoint
-    python tools/benchmark.py
+    python tools/compare_twins.py
     # train first, then test; explicit configs; published numbers alongside
-    python tools/benchmark.py configs/finetune/dbnet/dbnet_r50-*_icdar2015.py \
+    python tools/compare_twins.py configs/finetune/dbnet/dbnet_r50-*_icdar2015.py \
         --train --reference ../shared/reference/published_results.md
     # an explicit checkpoint for one config
-    python tools/benchmark.py A.py B.py --checkpoint A=/path/epoch_1200.pth
+    python tools/compare_twins.py A.py B.py --checkpoint A=/path/epoch_1200.pth
 
 Each model is scored from the same predictions with MMOCR's
 HmeanIOUMetric, twice: the best hmean over MMOCR's score-threshold sweep
@@ -30,20 +31,20 @@ import logging
 import os
 import os.path as osp
 import pickle
-import subprocess
 import sys
-import time
 import warnings
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 # mmengine imports pkg_resources, which warns at every import.
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
+from mmengine.runner import find_latest_checkpoint  # noqa: E402
+from twin_report import (build_rows, describe_config,  # noqa: E402
+                         parse_published, plot_chart, run_logged,
+                         to_markdown, write_csv)
 
-from oclip_mmocr.evaluation import (build_rows, describe_config,  # noqa
-                                    parse_published, plot_chart,
-                                    score_predictions, to_markdown, write_csv)
+from oclip_mmocr.evaluation import score_predictions  # noqa: E402
 from oclip_mmocr.utils.cli import export_config_variables  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -57,7 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('configs', nargs='*',
                         help='finetune configs (default: every twin in '
                         'configs/finetune whose test set is present)')
-    parser.add_argument('--work-dir', default='work_dirs/benchmark',
+    parser.add_argument('--work-dir', default='work_dirs/compare_twins',
                         help='per-config work dirs <work-dir>/<config>')
     parser.add_argument('--out', default=None,
                         help='where the table, CSV and chart go '
@@ -101,27 +102,6 @@ def default_configs() -> List[str]:
     return found
 
 
-def run(cmd: List[str], log: str, what: str) -> None:
-    """Run ``cmd`` with its output in ``log``; say what and how long."""
-    os.makedirs(osp.dirname(log), exist_ok=True)
-    print(f'{what} ... (log: {log})', end='', flush=True)
-    start = time.time()
-    env = dict(os.environ,
-               PYTHONWARNINGS='ignore:pkg_resources is deprecated')
-    with open(log, 'w') as f:
-        f.write('+ ' + ' '.join(cmd) + '\n')
-        f.flush()
-        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
-                              env=env)
-    took = time.time() - start
-    if proc.returncode:
-        print(f' failed after {took:.0f} s; the end of {log}:')
-        with open(log) as f:
-            print(''.join(f.readlines()[-25:]), end='')
-        raise SystemExit(proc.returncode)
-    print(f' done in {took:.0f} s', flush=True)
-
-
 def parse_cfg_options(options: List[str]) -> Dict:
     """``KEY=VALUE`` strings parsed as MMEngine's tools parse them."""
     if not options:
@@ -133,7 +113,7 @@ def parse_cfg_options(options: List[str]) -> Dict:
 
 def is_trained(work_dir: str, cfg) -> bool:
     """Whether work_dir's last checkpoint ends the config's schedule."""
-    ckpt = last_checkpoint(work_dir)
+    ckpt = find_latest_checkpoint(work_dir)
     train_cfg = cfg.get('train_cfg') or {}
     if ckpt is None:
         return False
@@ -146,21 +126,12 @@ def is_trained(work_dir: str, cfg) -> bool:
     return osp.basename(ckpt) == final
 
 
-def last_checkpoint(work_dir: str) -> Optional[str]:
-    marker = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(marker):
-        with open(marker) as f:
-            path = f.read().strip()
-        return path if osp.isfile(path) else None
-    return None
-
-
 def main() -> int:
     args = parse_args()
     configs = args.configs or default_configs()
     if not configs:
-        print('no config to benchmark: no dataset of configs/finetune is '
-              'present (see README, "Preparing the datasets")',
+        print('no config to compare: no dataset of configs/finetune is '
+              'present (see docs/data.md, "Preparing the datasets")',
               file=sys.stderr)
         return 1
     # Top-level options (lexicon_root=...) are read while parsing configs.
@@ -183,20 +154,21 @@ def main() -> int:
         work_dir = osp.join(args.work_dir, info['config'])
         step = f'[{i}/{len(configs)}] {info["config"]}:'
         if args.train and args.skip_trained and is_trained(work_dir, run_cfg):
-            print(f'{step} trained before ({last_checkpoint(work_dir)})',
-                  flush=True)
+            print(f'{step} trained before '
+                  f'({find_latest_checkpoint(work_dir)})', flush=True)
         elif args.train:
-            run([py, osp.join(ROOT, 'tools/train.py'), config,
+            run_logged([py, osp.join(ROOT, 'tools/train.py'), config,
                  '--work-dir', work_dir, *opts],
                 osp.join(work_dir, 'train.log'), f'{step} training')
-        ckpt = explicit.get(info['config']) or last_checkpoint(work_dir)
+        ckpt = explicit.get(info['config']) or \
+            find_latest_checkpoint(work_dir)
         if ckpt is None:
             print(f'{config}: no checkpoint (looked for {work_dir}/'
                   'last_checkpoint); pass --train or --checkpoint '
                   f'{info["config"]}=PATH', file=sys.stderr)
             return 1
         dump = osp.join(work_dir, 'predictions.pkl')
-        run([py, osp.join(ROOT, 'tools/test.py'), config, ckpt,
+        run_logged([py, osp.join(ROOT, 'tools/test.py'), config, ckpt,
              '--work-dir', work_dir, '--dump', dump, *opts],
             osp.join(work_dir, 'test.log'), f'{step} testing')
         with open(dump, 'rb') as f:
@@ -220,14 +192,14 @@ def main() -> int:
                 'icdar2015', 'totaltext'):
             missing = ', '.join(info['missing_lexicons'])
             print(f'{step} no files for the {missing} lexicon(s) (config '
-                  'spotting_lexicons; README, "Evaluation protocols"): '
+                  'spotting_lexicons; docs/evaluation.md): '
                   'those columns are left out', flush=True)
         results.append(info)
 
     reference = parse_published(args.reference) if args.reference else None
     rows = build_rows(results, reference)
     md = to_markdown(rows)
-    paths = {k: osp.join(out_dir, f'benchmark.{k}')
+    paths = {k: osp.join(out_dir, f'comparison.{k}')
              for k in ('md', 'csv', 'png')}
     with open(paths['md'], 'w', encoding='utf-8') as f:
         f.write('# oCLIP vs baseline, text detection\n\n' + md)

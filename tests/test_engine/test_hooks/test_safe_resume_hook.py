@@ -1,0 +1,86 @@
+"""SafeResumeHook: resume picks the newest checkpoint that loads, renames
+broken ones, and stops clearly when none loads."""
+import os
+
+import pytest
+from mmengine.runner import Runner
+
+from oclip_mmocr.engine.hooks import (choose_checkpoint)
+from tests.crash_helpers import (PER_EPOCH, _CaptureStartHook,
+                                 copy_run, crash_cfg)
+
+
+@pytest.fixture(scope='module')
+def trained_dir(tmp_path_factory, synthetic_root):
+    """A finished 3-epoch run: epoch_1..3.pth, last_checkpoint, backbone."""
+    work = tmp_path_factory.mktemp('trained')
+    Runner.from_cfg(crash_cfg(work, synthetic_root)).train()
+    return work
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('case', ['zero_byte', 'truncated', 'empty_marker',
+                                  'no_marker', 'stale_marker'])
+def test_resume_picks_the_newest_loadable_checkpoint(case, trained_dir,
+                                                     tmp_path):
+    work = copy_run(trained_dir, tmp_path / 'work')
+    latest = work / 'epoch_3.pth'
+    expected = latest
+    if case == 'zero_byte':
+        latest.write_bytes(b'')
+        expected = work / 'epoch_2.pth'
+    elif case == 'truncated':
+        data = latest.read_bytes()
+        latest.write_bytes(data[:len(data) // 2])
+        expected = work / 'epoch_2.pth'
+    elif case == 'empty_marker':
+        (work / 'last_checkpoint').write_text('')
+    elif case == 'no_marker':
+        (work / 'last_checkpoint').unlink()
+    else:
+        (work / 'last_checkpoint').write_text(str(work / 'epoch_9.pth'))
+    chosen, notes = choose_checkpoint(str(work))
+    assert chosen == str(expected), notes
+    if case in ('zero_byte', 'truncated'):
+        assert (work / 'epoch_3.pth.corrupt').is_file()  # kept, aside
+        assert any('epoch_3.pth' in n and 'moved aside' in n for n in notes)
+    # Nothing good was deleted.
+    assert (work / 'epoch_1.pth').is_file() and (work / 'epoch_2.pth').is_file()
+
+
+@pytest.mark.slow
+def test_resume_over_a_broken_latest_checkpoint_trains_on(trained_dir,
+                                                          tmp_path,
+                                                          synthetic_root):
+    """End to end through the runner: a zero-byte latest checkpoint and no
+    marker. MMEngine alone would start from iteration 0 (and rotate the good
+    files away); here training continues from epoch 2 and deletes
+    nothing."""
+    work = copy_run(trained_dir, tmp_path / 'work')
+    (work / 'epoch_3.pth').write_bytes(b'')
+    (work / 'last_checkpoint').unlink()
+    cfg = crash_cfg(work, synthetic_root, epochs=4)
+    cfg.resume = True
+    cfg.custom_hooks.append(dict(type='_CaptureStartHook'))
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert _CaptureStartHook.seen['iter'] == 2 * PER_EPOCH
+    assert runner.iter == 4 * PER_EPOCH
+    assert (work / 'epoch_3.pth.corrupt').is_file()
+    for e in (2, 3, 4):  # keep-last-3, counted across the resume
+        assert (work / f'epoch_{e}.pth').is_file()
+    assert not (work / 'epoch_1.pth').is_file()  # rotation still works
+
+
+def test_resume_without_any_loadable_checkpoint_fails_clearly(tmp_path):
+    work = tmp_path / 'work'
+    work.mkdir()
+    (work / 'epoch_1.pth').write_bytes(b'')
+    (work / 'epoch_2.pth').write_bytes(b'PK\x03\x04 truncated')
+    with pytest.raises(RuntimeError, match='none of the 2 checkpoints'):
+        choose_checkpoint(str(work))
+    assert sorted(os.listdir(work)) == ['epoch_1.pth.corrupt',
+                                        'epoch_2.pth.corrupt']
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    assert choose_checkpoint(str(empty))[0] is None
