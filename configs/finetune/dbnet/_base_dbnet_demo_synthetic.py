@@ -3,7 +3,7 @@
 # CLIPResNet (base width 16) and a short Adam schedule.
 _base_ = [
     'mmocr::textdet/dbnet/_base_dbnet_resnet18_fpnc.py',
-    'mmocr::textdet/_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/trunks.py',
 ]
 oclip_backbone = '{{$OCLIP_OCLIP_BACKBONE:work_dirs/demo/pretrain/backbone.pth}}'  # noqa: E501
@@ -101,10 +101,6 @@ test_cfg = dict(type='TestLoop')
 param_scheduler = [
     dict(type='PolyLR', power=0.9, begin=max_epochs - 1, end=max_epochs)
 ]
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
 default_hooks = dict(
-    logger=dict(interval=16),
-    checkpoint=dict(type='AtomicCheckpointHook', interval=max_epochs))
-env_cfg = dict(dist_cfg=dict(timeout=1800))
+    logger=dict(interval=16), checkpoint=dict(interval=max_epochs))
 randomness = dict(seed=0)

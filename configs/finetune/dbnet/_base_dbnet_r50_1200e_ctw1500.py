@@ -9,7 +9,3 @@ _base_.ctw1500_textdet_test.pipeline = _base_.test_pipeline
 train_dataloader = dict(dataset=_base_.ctw1500_textdet_train)
 val_dataloader = dict(dataset=_base_.ctw1500_textdet_test)
 test_dataloader = val_dataloader
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
-env_cfg = dict(dist_cfg=dict(timeout=1800))

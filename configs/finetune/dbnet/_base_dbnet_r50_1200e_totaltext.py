@@ -8,7 +8,8 @@ model = dict(
     det_head=dict(
         postprocessor=dict(type='ValidDBPostprocessor',
                            text_repr_type='poly')))
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
+# Crash safety (docs/long_runs.md): atomic checkpoints, and a process-group
+# timeout so surviving ranks stop when one dies. (An MMOCR recipe brings
+# MMOCR's runtime, and MMEngine allows no second runtime base beside it.)
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
 env_cfg = dict(dist_cfg=dict(timeout=1800))

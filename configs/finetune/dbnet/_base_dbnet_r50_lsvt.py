@@ -13,11 +13,7 @@ test_dataloader = val_dataloader
 
 max_epochs = 45
 train_cfg = dict(max_epochs=max_epochs, val_interval=5)
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(
-    checkpoint=dict(type='AtomicCheckpointHook', interval=5))
-env_cfg = dict(dist_cfg=dict(timeout=1800))
+default_hooks = dict(checkpoint=dict(interval=5))
 param_scheduler = [
     dict(type='PolyLR', power=0.9, eta_min=1e-7, end=max_epochs),
 ]

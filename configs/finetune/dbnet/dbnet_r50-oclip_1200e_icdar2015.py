@@ -1,14 +1,4 @@
-# DBNet R50 on ICDAR2015 from the oCLIP trunk. MMOCR's R50 recipe (no DCN,
-# SGD lr 0.002 with warm-up, 1200 epochs, test scale 4068x1024).
-_base_ = [
-    'mmocr::textdet/dbnet/dbnet_resnet50_1200e_icdar2015.py',
-    '../_base_/trunks.py',
-]
+# The oCLIP twin of dbnet_r50-imagenet_1200e_icdar2015.py.
+_base_ = ['_base_dbnet_r50_1200e_icdar2015.py', '../_base_/trunks.py']
 _base_.model.backbone = _base_.oclip_r50
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
-# Simple polygons only (README, "Evaluation protocols").
-_base_.model.det_head.postprocessor.type = 'ValidDBPostprocessor'
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
-env_cfg = dict(dist_cfg=dict(timeout=1800))

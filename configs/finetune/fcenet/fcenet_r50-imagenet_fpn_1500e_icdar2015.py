@@ -1,13 +1,4 @@
-# Baseline twin of fcenet_r50-oclip_fpn_1500e_icdar2015.py: ImageNet trunk.
-_base_ = [
-    'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_icdar2015.py',
-    '../_base_/trunks.py',
-]
+# The ImageNet twin of fcenet_r50-oclip_fpn_1500e_icdar2015.py.
+_base_ = ['_base_fcenet_r50_fpn_1500e_icdar2015.py', '../_base_/trunks.py']
 _base_.model.backbone = dict(_base_.imagenet_r50, out_indices=(1, 2, 3))
 _base_.model.data_preprocessor.update(_base_.imagenet_normalization)
-# Simple polygons only (README, "Evaluation protocols").
-_base_.model.det_head.postprocessor.type = 'ValidFCEPostprocessor'
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
-env_cfg = dict(dist_cfg=dict(timeout=1800))

@@ -1,14 +1,4 @@
-# FCENet R50 on ICDAR2015 from the oCLIP trunk: MMOCR's recipe (SGD lr 1e-3,
-# 1500 epochs, test scale 2260x2260). FCENet reads stages 2-4 only.
-_base_ = [
-    'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_icdar2015.py',
-    '../_base_/trunks.py',
-]
+# The oCLIP twin of fcenet_r50-imagenet_fpn_1500e_icdar2015.py.
+_base_ = ['_base_fcenet_r50_fpn_1500e_icdar2015.py', '../_base_/trunks.py']
 _base_.model.backbone = dict(_base_.oclip_r50, out_indices=(1, 2, 3))
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
-# Simple polygons only (README, "Evaluation protocols").
-_base_.model.det_head.postprocessor.type = 'ValidFCEPostprocessor'
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
-env_cfg = dict(dist_cfg=dict(timeout=1800))

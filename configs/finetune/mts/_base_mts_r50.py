@@ -2,12 +2,8 @@
 # textspot). Recipe after the paper, scaled to one dataset: SGD lr 0.01
 # (batch 8), 300 epochs with steps at 2/3 and 8/9, 640x640 training crops
 # from multi-scale images; the trunk comes from ../_base_/trunks.py in the
-# twins. Test scales per dataset (the paper's shorter sides).
-_base_ = [
-    'mmocr::textdet/_base_/default_runtime.py',
-    '../_base_/trunks.py',
-    '../_base_/datasets/textspotting.py',
-]
+# twins. Test scales per dataset (the paper's shorter sides). This file: the
+# model and its pipelines; _base_mts_r50_300e.py: loaders, schedule, runtime.
 dictionary = dict(
     type='Dictionary',
     dict_file='{{ fileDirname }}/../../../dicts/english_digits_symbols.txt',
@@ -80,42 +76,4 @@ test_pipeline = [load[0], test_resize] + load[1:] + [
         type='PackTextDetInputs',
         meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 ]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False))
-test_dataloader = val_dataloader
-val_evaluator = [
-    dict(type='SpottingHmeanIOUMetric', protocol='icdar2015'),
-    dict(type='HmeanIOUMetric'),
-]
-test_evaluator = val_evaluator
-
-max_epochs = 300
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4),
-    clip_grad=dict(max_norm=5))
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=20)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=500),
-    dict(type='MultiStepLR', milestones=[200, 267], end=max_epochs),
-]
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(
-    checkpoint=dict(
-        type='AtomicCheckpointHook', interval=20, max_keep_ckpts=3))
-env_cfg = dict(dist_cfg=dict(timeout=1800))
-visualizer = dict(type='TextSpottingLocalVisualizer', name='visualizer')
-auto_scale_lr = dict(base_batch_size=8)
 find_unused_parameters = True

@@ -1,6 +1,6 @@
 # Total-Text: test at shorter side 1000 (the paper's), E2E without lexicon
 # (the 'full' lexicon below).
-_base_ = ['_base_mts_r50.py', '../_base_/totaltext_evaluation.py']
+_base_ = ['_base_mts_r50_300e.py', '../_base_/totaltext_evaluation.py']
 test_pipeline = [
     _base_.test_pipeline[0],
     dict(type='Resize', scale=(1800, 1000), keep_ratio=True),

@@ -2,7 +2,7 @@
 # scale 1280x1280) on MMOCR's Total-Text dataset files, with the invalid-
 # polygon repair MMOCR applies to Total-Text ground truth at test time.
 _base_ = [
-    'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
+    '_base_psenet_r50_fpnf_600e_ctw1500.py',
     'mmocr::textdet/_base_/datasets/totaltext.py',
     '../_base_/totaltext_evaluation.py',
 ]
@@ -14,12 +14,6 @@ _base_.totaltext_textdet_test.pipeline = test_pipeline_totaltext
 train_dataloader = dict(dataset=_base_.totaltext_textdet_train)
 val_dataloader = dict(dataset=_base_.totaltext_textdet_test)
 test_dataloader = val_dataloader
-# Simple polygons only (README, "Evaluation protocols").
-model = dict(det_head=dict(postprocessor=dict(type='ValidPSEPostprocessor')))
-# DetEval too (README, "Evaluation protocols").
+# DetEval too (docs/evaluation.md).
 val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
-env_cfg = dict(dist_cfg=dict(timeout=1800))

@@ -2,7 +2,7 @@
 # that ~27k images give about the iterations of its 600 epochs (~38k at
 # batch 16), milestones kept at 1/3 and 2/3.
 _base_ = [
-    'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
+    '_base_psenet_r50_fpnf_600e_ctw1500.py',
     '../_base_/datasets/lsvt.py',
 ]
 _base_.lsvt_textdet_train.pipeline = _base_.train_pipeline
@@ -10,16 +10,10 @@ _base_.lsvt_textdet_test.pipeline = _base_.test_pipeline_ctw
 train_dataloader = dict(dataset=_base_.lsvt_textdet_train)
 val_dataloader = dict(dataset=_base_.lsvt_textdet_test)
 test_dataloader = val_dataloader
-# Simple polygons only (README, "Evaluation protocols").
-model = dict(det_head=dict(postprocessor=dict(type='ValidPSEPostprocessor')))
 
 max_epochs = 24
 train_cfg = dict(max_epochs=max_epochs, val_interval=4)
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(
-    checkpoint=dict(type='AtomicCheckpointHook', interval=4))
-env_cfg = dict(dist_cfg=dict(timeout=1800))
+default_hooks = dict(checkpoint=dict(interval=4))
 param_scheduler = [
     dict(type='MultiStepLR', milestones=[8, 16], end=max_epochs),
 ]

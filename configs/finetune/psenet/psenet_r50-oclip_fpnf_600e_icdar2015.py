@@ -1,14 +1,4 @@
-# PSENet R50 on ICDAR2015 from the oCLIP trunk: MMOCR's recipe (Adam lr 1e-4,
-# 600 epochs, test scale 2240x2240, quadrilaterals).
-_base_ = [
-    'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_icdar2015.py',
-    '../_base_/trunks.py',
-]
+# The oCLIP twin of psenet_r50-imagenet_fpnf_600e_icdar2015.py.
+_base_ = ['_base_psenet_r50_fpnf_600e_icdar2015.py', '../_base_/trunks.py']
 _base_.model.backbone = _base_.oclip_r50
 _base_.model.data_preprocessor.update(_base_.clip_normalization)
-# Simple polygons only (README, "Evaluation protocols").
-_base_.model.det_head.postprocessor.type = 'ValidPSEPostprocessor'
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
-env_cfg = dict(dist_cfg=dict(timeout=1800))

@@ -7,11 +7,8 @@
 # epoch for every dataset but SynthText): Adam 1e-3 x0.9 every 100 epochs,
 # 660 epochs, batch 12, 640x640 crops, predictions at stride 1 with the
 # stride-2 stem merged, test images resized to fit 1024x640. The trunk comes
-# from ../_base_/trunks.py in the top-level twins.
-_base_ = [
-    'mmocr::textdet/_base_/default_runtime.py',
-    '../_base_/trunks.py',
-]
+# from ../_base_/trunks.py in the top-level twins. This file: the model and
+# its pipelines; _base_textbpn_r50_660e.py: loaders, schedule, runtime.
 # Input pixels per predicted pixel: 1 as in the paper; 4 (TextBPN++) is 16x
 # cheaper: --cfg-options model.neck.out_stride=4 model.det_head.stride=4
 stride = 1
@@ -73,34 +70,5 @@ test_pipeline = [
         type='PackTextDetInputs',
         meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 ]
-train_dataloader = dict(
-    batch_size=12,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False))
-test_dataloader = val_dataloader
-
-max_epochs = 660
-optim_wrapper = dict(
-    type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3))
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=20)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-param_scheduler = [
-    dict(type='StepLR', step_size=100, gamma=0.9, end=max_epochs)
-]
-# Crash safety (README, "Long runs and failures"): atomic checkpoints, and a
-# process-group timeout so surviving ranks stop when one dies.
-default_hooks = dict(
-    checkpoint=dict(
-        type='AtomicCheckpointHook', interval=20, max_keep_ckpts=3))
-env_cfg = dict(dist_cfg=dict(timeout=1800))
-auto_scale_lr = dict(base_batch_size=12)
 # No proposal in an image -> the deformation gets no gradient that step.
 find_unused_parameters = True

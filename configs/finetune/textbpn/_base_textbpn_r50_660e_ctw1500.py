@@ -1,7 +1,7 @@
 # TextBPN on CTW1500: the paper's recipe and test size (1024x640),
 # text-region threshold 0.8 as released for CTW1500.
 _base_ = [
-    '_base_textbpn_r50.py',
+    '_base_textbpn_r50_660e.py',
     'mmocr::textdet/_base_/datasets/ctw1500.py',
 ]
 _base_.ctw1500_textdet_train.pipeline = _base_.train_pipeline

@@ -1,7 +1,7 @@
 # TextBPN on ICDAR2015 (not in the paper): its recipe, images tested at
 # their native 1280x720, rotated rectangles out as ICDAR2015 expects.
 _base_ = [
-    '_base_textbpn_r50.py',
+    '_base_textbpn_r50_660e.py',
     'mmocr::textdet/_base_/datasets/icdar2015.py',
 ]
 test_pipeline_ic15 = [

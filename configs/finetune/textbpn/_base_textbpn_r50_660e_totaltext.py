@@ -1,7 +1,7 @@
 # TextBPN on Total-Text: the paper's recipe and test size (1024x640),
 # text-region threshold 0.825 as released for Total-Text.
 _base_ = [
-    '_base_textbpn_r50.py',
+    '_base_textbpn_r50_660e.py',
     'mmocr::textdet/_base_/datasets/totaltext.py',
     '../_base_/totaltext_evaluation.py',
 ]

@@ -1,0 +1,42 @@
+# The spotter's training: batch 8, SGD 0.01 with steps at 2/3 and 8/9 of 300
+# epochs (_base_mts_r50.py), on the crash-safe runtime and MMOCR's
+# text-spotting layout; the dataset files below choose the data.
+_base_ = [
+    '_base_mts_r50.py',
+    '../_base_/default_runtime.py',
+    '../_base_/trunks.py',
+    '../_base_/datasets/textspotting.py',
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = val_dataloader
+val_evaluator = [
+    dict(type='SpottingHmeanIOUMetric', protocol='icdar2015'),
+    dict(type='HmeanIOUMetric'),
+]
+test_evaluator = val_evaluator
+
+max_epochs = 300
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4),
+    clip_grad=dict(max_norm=5))
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=20)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=500),
+    dict(type='MultiStepLR', milestones=[200, 267], end=max_epochs),
+]
+default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=3))
+visualizer = dict(type='TextSpottingLocalVisualizer', name='visualizer')
+auto_scale_lr = dict(base_batch_size=8)
