@@ -1,3 +1,3 @@
 # The twin of psenet-oclip_synth.py: the same trunk, randomly initialised.
 _base_ = ['psenet-oclip_synth.py']
-model = dict(backbone=dict(_base_.narrow_trunk, _delete_=True))
+model = dict(backbone=dict(init_cfg=None))

@@ -1,0 +1,14 @@
+# DBNet at study scale: MMOCR's R50 DBNet (neck, head, losses) with simple
+# polygons out, narrowed to the study trunk's widths.
+_base_ = [
+    'mmocr::textdet/dbnet/_base_dbnet_resnet50-dcnv2_fpnc.py',
+    '../trunk.py',
+]
+model = dict(
+    backbone=dict(_base_.study_trunk, _delete_=True),
+    neck=dict(in_channels=_base_.study_widths, lateral_channels=64,
+              out_channels=16),
+    det_head=dict(
+        in_channels=64,
+        postprocessor=dict(type='ValidDBPostprocessor')),
+    data_preprocessor=_base_.clip_normalization)

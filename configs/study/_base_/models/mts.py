@@ -1,0 +1,16 @@
+# The Mask-TextSpotter-v3-style spotter at study scale (64 channels).
+_base_ = [
+    '../../../finetune/mts/_base_mts_r50.py',
+    '../trunk.py',
+]
+C = 64
+model = dict(
+    backbone=dict(_base_.study_trunk, _delete_=True),
+    neck=dict(in_channels=_base_.study_widths, out_channels=C),
+    spn=dict(in_channels=C, channels=C),
+    score_head=dict(in_channels=C, channels=C),
+    mask_head=dict(in_channels=C, channels=C),
+    rec_encoder=dict(in_channels=C, d_model=C, d_enc=C),
+    rec_decoder=dict(in_channels=C, d_model=C, d_enc=C, d_k=32,
+                     max_seq_len=25),
+    data_preprocessor=_base_.clip_normalization)
