@@ -27,18 +27,6 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
-def _restore_config_variables():
-    """Our tools export top-level --cfg-options as OCLIP_* environment
-    variables (read while configs are parsed); undo that after each test."""
-    import os
-    saved = {k: v for k, v in os.environ.items() if k.startswith('OCLIP_')}
-    yield
-    for k in [k for k in os.environ if k.startswith('OCLIP_')]:
-        del os.environ[k]
-    os.environ.update(saved)
-
-
-@pytest.fixture(autouse=True)
 def _scope_and_seed():
     init_default_scope('mmocr')
     random.seed(0)

@@ -27,22 +27,14 @@ def _load(path, options):
     return load_runner_config(args.config, args)
 
 
-@pytest.fixture(autouse=True)
-def _clean_variables(monkeypatch):
-    # load_runner_config exports top-level options as OCLIP_* variables.
-    for var in ('OCLIP_LSVT_ROOT', 'OCLIP_LSVT_DICT'):
-        monkeypatch.delenv(var, raising=False)
-    yield
-    for var in ('OCLIP_LSVT_ROOT', 'OCLIP_LSVT_DICT'):
-        os.environ.pop(var, None)
-
-
 @pytest.mark.parametrize('name', ['oclip_r50_lsvt.py',
                                   'oclip_r50_lsvt_released.py'])
 def test_lsvt_root_drives_the_dataset_and_the_model(name, monkeypatch):
     """One variable moves the LSVT data and both dictionaries; the
     dictionary file alone can be moved too; the environment works for any
     tool (MMOCR's train.py included)."""
+    for var in ('OCLIP_LSVT_ROOT', 'OCLIP_LSVT_DICT'):
+        monkeypatch.delenv(var, raising=False)
     path = osp.join(REPO, 'configs/pretrain', name)
     cfg = Config.fromfile(path)
     assert cfg.model.dictionary.dict_file == 'data/lsvt/dict.txt'
@@ -51,13 +43,14 @@ def test_lsvt_root_drives_the_dataset_and_the_model(name, monkeypatch):
     assert ds.data_root == '/data/LSVT'
     assert ds.dictionary.dict_file == '/data/LSVT/dict.txt'
     assert cfg.model.dictionary.dict_file == '/data/LSVT/dict.txt'
-    os.environ.pop('OCLIP_LSVT_ROOT')
+    # The option was a variable only while the config was parsed.
+    assert 'OCLIP_LSVT_ROOT' not in os.environ
     cfg = _load(path, ['lsvt_dict=/d/released_dict.txt'])
     assert cfg.train_dataloader.dataset.data_root == 'data/lsvt'
     assert cfg.model.dictionary.dict_file == '/d/released_dict.txt'
     assert cfg.train_dataloader.dataset.dictionary.dict_file == \
         '/d/released_dict.txt'
-    os.environ.pop('OCLIP_LSVT_DICT')
+    assert 'OCLIP_LSVT_DICT' not in os.environ
     monkeypatch.setenv('OCLIP_LSVT_ROOT', '/env/lsvt')
     cfg = Config.fromfile(path)
     assert cfg.model.dictionary.dict_file == '/env/lsvt/dict.txt'

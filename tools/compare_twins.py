@@ -45,7 +45,7 @@ from twin_report import (build_rows, describe_config,  # noqa: E402
                          to_markdown, write_csv)
 
 from oclip_mmocr.evaluation import score_predictions  # noqa: E402
-from oclip_mmocr.utils.cli import export_config_variables  # noqa: E402
+from oclip_mmocr.utils.cli import config_variables  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -134,9 +134,6 @@ def main() -> int:
               'present (see docs/data.md, "Preparing the datasets")',
               file=sys.stderr)
         return 1
-    # Top-level options (lexicon_root=...) are read while parsing configs.
-    export_config_variables(
-        dict(o.split('=', 1) for o in args.cfg_options if '=' in o))
     explicit = dict(c.split('=', 1) for c in args.checkpoint)
     overrides = parse_cfg_options(args.cfg_options)
     opts = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
@@ -145,7 +142,9 @@ def main() -> int:
     py = sys.executable
     results: List[Dict] = []
     for i, config in enumerate(configs, 1):
-        cfg = Config.fromfile(config)
+        # Top-level options (lexicon_root=...) are read while parsing.
+        with config_variables(overrides):
+            cfg = Config.fromfile(config)
         # The schedule train.py runs (e.g. train_cfg.max_epochs=2); the
         # dataset keeps the config's name for its protocol.
         run_cfg = cfg.copy()

@@ -3,10 +3,11 @@
 line (``--work-dir``, ``--cfg-options``, ``--launcher``) and turning it into
 a config."""
 import argparse
+import contextlib
 import os
 import os.path as osp
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from mmengine.config import Config, DictAction
 
@@ -26,34 +27,57 @@ def add_runner_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-def export_config_variables(options: Optional[dict]) -> None:
-    """``--cfg-options key=value`` for a top-level ``key`` also sets the
-    environment variable ``OCLIP_<KEY>``.
+@contextlib.contextmanager
+def config_variables(options: Optional[dict]) -> Iterator[None]:
+    """While a config is parsed, ``--cfg-options key=value`` for a top-level
+    ``key`` is also the environment variable ``OCLIP_<KEY>``; the
+    environment is restored afterwards.
 
     MMEngine fixes a config's variables when it parses the file, so
     overriding ``lsvt_root`` afterwards would not reach the paths built from
     it; our configs read such variables as ``{{$OCLIP_<KEY>:default}}``,
-    which MMEngine substitutes before anything is derived from them.
+    which MMEngine substitutes before anything is derived from them. The
+    variables exist only inside this block: nothing leaks into later
+    parses, other configs or the process (a variable the user set outside
+    stays as it was, and is used where no option names it).
     """
-    for key, value in (options or {}).items():
-        if re.fullmatch(r'[a-z_][a-z0-9_]*', key) and isinstance(
-                value, (str, int, float)):
-            os.environ[f'OCLIP_{key.upper()}'] = str(value)
+    names = {
+        f'OCLIP_{key.upper()}': str(value)
+        for key, value in (options or {}).items()
+        if re.fullmatch(r'[a-z_][a-z0-9_]*', key)
+        and isinstance(value, (str, int, float))
+    }
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def parse_config(config: str, options: Optional[dict] = None) -> Config:
+    """``config`` parsed with ``options``' top-level keys as its variables
+    (:func:`config_variables`) and all of ``options`` merged, as MMEngine's
+    tools merge ``--cfg-options``."""
+    with config_variables(options):
+        cfg = Config.fromfile(config)
+    if options:
+        cfg.merge_from_dict(options)
+    return cfg
 
 
 def load_runner_config(config: str, args: argparse.Namespace) -> Config:
-    """The config with ``--cfg-options`` merged (top-level ones also as the
-    ``OCLIP_*`` variables read while parsing, see
-    :func:`export_config_variables`), the launcher set and the work dir
-    ``--work-dir``, else the config's, else ``work_dirs/<config name>``
-    (MMOCR's convention)."""
+    """The config with ``--cfg-options`` (:func:`parse_config`), the
+    launcher set and the work dir ``--work-dir``, else the config's, else
+    ``work_dirs/<config name>`` (MMOCR's convention)."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
-    export_config_variables(args.cfg_options)
-    cfg = Config.fromfile(config)
+    cfg = parse_config(config, args.cfg_options)
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:

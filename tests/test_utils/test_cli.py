@@ -1,5 +1,7 @@
-"""utils/cli.py: under --launcher pytorch without a GPU, the surviving rank
+"""utils/cli.py: top-level --cfg-options are config variables only while a
+config is parsed; under --launcher pytorch without a GPU, the surviving rank
 exits within the configured timeout when another rank dies."""
+import os
 import signal
 import socket
 import subprocess
@@ -60,3 +62,21 @@ def test_surviving_rank_exits_when_a_rank_dies(tmp_path, synthetic_root):
     waited = time.time() - killed
     assert procs[0].returncode != 0
     assert waited < timeout + 40, waited
+
+
+def test_config_variables_exist_only_while_parsing(monkeypatch):
+    from oclip_mmocr.utils.cli import config_variables
+    monkeypatch.setenv('OCLIP_LSVT_DICT', '/user/dict.txt')
+    monkeypatch.delenv('OCLIP_LSVT_ROOT', raising=False)
+    with config_variables(dict(lsvt_root='/data/LSVT', lsvt_dict='/d.txt',
+                               img_size=640, model=dict(type='X'))):
+        assert os.environ['OCLIP_LSVT_ROOT'] == '/data/LSVT'
+        assert os.environ['OCLIP_LSVT_DICT'] == '/d.txt'
+        assert os.environ['OCLIP_IMG_SIZE'] == '640'
+        assert 'OCLIP_MODEL' not in os.environ  # not a scalar variable
+    assert 'OCLIP_LSVT_ROOT' not in os.environ
+    assert os.environ['OCLIP_LSVT_DICT'] == '/user/dict.txt'
+    with pytest.raises(RuntimeError):
+        with config_variables(dict(lsvt_root='/x')):
+            raise RuntimeError('a config that fails to parse')
+    assert 'OCLIP_LSVT_ROOT' not in os.environ
