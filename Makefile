@@ -2,7 +2,7 @@
 # Both create/refresh the project-local virtualenv first (tools/setup_env.sh).
 PY := .venv/bin/python
 
-.PHONY: install demo test test-fast bench clean-demo
+.PHONY: install demo test test-fast bench docs clean-demo
 
 install:
 	@bash tools/setup_env.sh
@@ -15,6 +15,9 @@ test: install
 
 test-fast: install
 	@$(PY) -m pytest -q -m "not slow"
+
+docs: install
+	@$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
 bench: install
 	@$(PY) benchmarks/bench_pretrain_step.py

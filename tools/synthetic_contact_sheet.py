@@ -2,7 +2,7 @@
 """Contact sheets of the embedded profiles: images with their annotations.
 
 Green outlines: legible text (transcription above it); red: ``###``
-(ignored). One JPEG per profile, the README shows them.
+(ignored). One JPEG per profile, docs/embedded_benchmark.md shows them.
 
     python tools/synthetic_contact_sheet.py --out docs/ --num 8
 """

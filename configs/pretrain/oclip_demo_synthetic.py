@@ -1,4 +1,4 @@
-# The README's demo: oCLIP on the embedded synthetic data at 128x128 with
+# The demo (`make demo`): oCLIP on the embedded synthetic data at 128x128 with
 # tiny widths; about 2 minutes on 2 CPU cores. Same components as the R50
 # recipe, only narrower.
 _base_ = [

@@ -29,8 +29,9 @@ class SyntheticSplitMixin:
         seed (int): Generation seed; image ``i`` depends only on
             ``(profile, seed, i)``.
         profile (str): ``'synth_pretrain'`` (default), ``'synth_icdar2015'``,
-            ``'synth_ctw1500'``, ``'synth_totaltext'`` (README, "Embedded
-            benchmark"), or ``'basic'`` (the unit tests' easy images).
+            ``'synth_ctw1500'``, ``'synth_totaltext'``
+            (docs/embedded_benchmark.md), or ``'basic'`` (the unit tests' easy
+            images).
         num_words (tuple[int, int]): Range of words per image (``'basic'``
             only).
         num_workers (int, optional): Processes generating images.

@@ -89,7 +89,8 @@ def score_predictions(samples: Sequence[Dict],
         dict: ``best`` (MMOCR's report: the sweep threshold with the
         highest hmean, the first one on ties, as MMOCR picks it) and
         ``fixed`` (at ``fixed_thr``), then the official columns at
-        ``fixed_thr`` (:data:`OFFICIAL_DET` keys, then the spotting columns), each
+        ``fixed_thr`` (:data:`OFFICIAL_DET` keys, then the spotting columns),
+        each
         with precision, recall, hmean and thr.
     """
     thrs = [float(t) for t in sweep_thresholds(*sweep)]

@@ -143,7 +143,7 @@ def test_baseline_config_builds(path):
 
 @pytest.mark.parametrize('path', OCLIP + TWINS, ids=osp.basename)
 def test_official_evaluation_settings(path):
-    """README, "Evaluation protocols": simple output polygons everywhere
+    """docs/evaluation.md: simple output polygons everywhere
     (curved datasets as polygons), DetEval with both settings on every
     Total-Text config, spotter lexicons named for their protocol; every
     evaluator builds."""

@@ -113,8 +113,8 @@ def test_channels_last_numerics_are_what_the_readme_says():
 def test_compiled_trunk_keeps_layout_keys_and_numbers():
     """``compile=True`` under ``'auto'`` stays contiguous on a CPU; its
     training step is within 4x of the eager contiguous trunk's distance to
-    float64 (measured 2.4x, about the eager channels-last trunk's: README,
-    "Numerics"); same state-dict keys; the compile time is logged."""
+    float64 (measured 2.4x, about the eager channels-last trunk's:
+    docs/speed.md); same state-dict keys; the compile time is logged."""
     enc = MODELS.build(_encoder_cfg(compile=True))
     assert enc.channels_last is False
     torch.manual_seed(0)

@@ -1,6 +1,6 @@
 # Total-Text's published detection numbers are DetEval (both settings
-# TextBPN reports), here next to MMOCR's IoU hmean (README, "Evaluation
-# protocols"). A variable, not val_evaluator itself: MMOCR's bases define
+# TextBPN reports), here next to MMOCR's IoU hmean (docs/evaluation.md). A
+# variable, not val_evaluator itself: MMOCR's bases define
 # that key, and MMEngine refuses a key that two bases define.
 totaltext_det_evaluator = [
     dict(type='HmeanIOUMetric'),

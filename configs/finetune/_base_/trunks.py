@@ -63,8 +63,8 @@ imagenet_normalization = dict(
 
 custom_hooks = [
     dict(type='BackboneCheckpointHook'),
-    # --resume picks the newest checkpoint that loads (README, "Long runs and
-    # failures"); a NaN/inf loss stops the run.
+    # --resume picks the newest checkpoint that loads (docs/long_runs.md); a
+    # NaN/inf loss stops the run.
     dict(type='SafeResumeHook'),
     dict(type='NonFiniteLossHook', max_skips=0),
     # Malformed polygons stop the run before the first iteration, listed;

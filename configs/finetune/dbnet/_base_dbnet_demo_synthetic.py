@@ -1,4 +1,5 @@
-# Demo-size DBNet on the embedded synthetic data (README main job, 2 CPU
+# Demo-size DBNet on the embedded synthetic data (the main job of `make demo`,
+# 2 CPU
 # cores): MMOCR's DBNet head and losses, the demo pretraining's narrow
 # CLIPResNet (base width 16) and a short Adam schedule.
 _base_ = [
@@ -10,7 +11,7 @@ oclip_backbone = '{{$OCLIP_OCLIP_BACKBONE:work_dirs/demo/pretrain/backbone.pth}}
 # The twins take trunks.py's narrow_trunk (the demo pretraining's).
 model = dict(
     neck=dict(lateral_channels=64, out_channels=16),
-    # Simple polygons only (README, "Evaluation protocols").
+    # Simple polygons only (docs/evaluation.md).
     det_head=dict(
         in_channels=64,
         postprocessor=dict(type='ValidDBPostprocessor',
@@ -52,10 +53,10 @@ test_pipeline = [
         meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 ]
 # The synth_totaltext profile (curved, rotated, vertical and dense words on
-# photographs, word-level polygons; README, "Embedded benchmark") at 256x256:
+# photographs, word-level polygons; docs/embedded_benchmark.md) at 256x256:
 # 256 training images, 32 held out (another seed). On your own data
 # (MMOCR's textdet layout), set data_root and ann_file: nothing is then
-# generated (README, "Train it on your data").
+# generated (docs/usage.md).
 synthetic = dict(
     type='SyntheticTextDetDataset',
     data_root='data/synth_totaltext_256',

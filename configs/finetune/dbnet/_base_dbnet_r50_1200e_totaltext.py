@@ -1,7 +1,7 @@
 # MMOCR has DBNet on Total-Text only with R18: its recipe (SGD lr 0.007,
 # 1200 epochs, FixInvalidPolygon, test scale 1333x736) with the R50 widths.
-# Curved text: boxes come out as polygons, simple ones only (README,
-# "Evaluation protocols").
+# Curved text: boxes come out as polygons, simple ones only
+# (docs/evaluation.md).
 _base_ = ['mmocr::textdet/dbnet/dbnet_resnet18_fpnc_1200e_totaltext.py']
 model = dict(
     neck=dict(in_channels=[256, 512, 1024, 2048]),

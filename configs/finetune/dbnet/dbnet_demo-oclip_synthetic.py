@@ -1,4 +1,4 @@
-# The README demo's oCLIP DBNet: trunk from the demo pretraining.
+# The demo's oCLIP DBNet: trunk from the demo pretraining.
 _base_ = ['_base_dbnet_demo_synthetic.py']
 _base_.model.backbone = dict(
     _base_.narrow_trunk,

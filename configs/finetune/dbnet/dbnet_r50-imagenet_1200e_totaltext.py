@@ -5,6 +5,6 @@ _base_ = [
 ]
 _base_.model.backbone = _base_.imagenet_r50
 _base_.model.data_preprocessor.update(_base_.imagenet_normalization)
-# DetEval too (README, "Evaluation protocols").
+# DetEval too (docs/evaluation.md).
 val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator

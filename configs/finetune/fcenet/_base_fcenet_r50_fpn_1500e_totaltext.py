@@ -1,7 +1,7 @@
 # FCENet R50 on Total-Text: MMOCR's recipe (SGD lr 1e-3, 1500 epochs, test
 # scale 1280x960), emitting simple polygons (MMOCR's config inherits 'quad'
 # from its base; curved words need polygons, as on CTW1500) and scored with
-# DetEval too (README, "Evaluation protocols").
+# DetEval too (docs/evaluation.md).
 _base_ = [
     'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_totaltext.py',
     '../_base_/totaltext_evaluation.py',

@@ -10,14 +10,14 @@ _base_.totaltext_textspotting_test.pipeline = test_pipeline
 train_dataloader = dict(dataset=_base_.totaltext_textspotting_train)
 val_dataloader = dict(dataset=_base_.totaltext_textspotting_test)
 test_dataloader = val_dataloader
-# Detection also as DetEval, Total-Text's published protocol (README,
-# "Evaluation protocols").
+# Detection also as DetEval, Total-Text's published protocol
+# (docs/evaluation.md).
 val_evaluator = [dict(type='SpottingHmeanIOUMetric', protocol='totaltext')
                  ] + _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator
 # The 'full' lexicon protocol (every word of the test set), with the files
 # as Mask TextSpotter v3 ships them; tools/compare_twins.py scores it when they
-# are present (README, "Evaluation protocols").
+# are present (docs/evaluation.md).
 lexicon_root = '{{$OCLIP_LEXICON_ROOT:data/totaltext/lexicons}}'
 spotting_lexicons = dict(
     full=dict(

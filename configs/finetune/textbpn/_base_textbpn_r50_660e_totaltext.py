@@ -11,6 +11,6 @@ train_dataloader = dict(dataset=_base_.totaltext_textdet_train)
 val_dataloader = dict(dataset=_base_.totaltext_textdet_test)
 test_dataloader = val_dataloader
 model = dict(det_head=dict(postprocessor=dict(cls_thr=0.825)))
-# DetEval too (README, "Evaluation protocols").
+# DetEval too (docs/evaluation.md).
 val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator

@@ -16,7 +16,7 @@ default_hooks = dict(
     checkpoint=dict(type='AtomicCheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
-# Long runs (README, "Long runs and failures"): besides one checkpoint per
+# Long runs (docs/long_runs.md): besides one checkpoint per
 # epoch, one every `iter_checkpoint_interval` iterations (the last 2 kept),
 # so a pre-emption loses minutes, not an epoch; ResumableEpochBasedTrainLoop
 # continues such a checkpoint with the next batch. Set it with

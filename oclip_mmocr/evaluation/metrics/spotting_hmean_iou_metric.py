@@ -134,7 +134,7 @@ class SpottingHmeanIOUMetric(BaseMetric):
     it counts end to end when its transcriptions match. Detection numbers
     use every prediction; end-to-end ones the predictions a lexicon keeps.
 
-    Protocols (README, "Evaluation protocols", for the official scripts
+    Protocols (docs/evaluation.md, for the official scripts
     each one follows):
         - ``'icdar2015'``: the RRC end-to-end script: case-insensitive, one
           special character may be dropped from either end of the ground

@@ -27,7 +27,7 @@ class OCLIPImageEncoder(BaseModule):
             float32 in both layouts; measured on an H100, 1.2x faster); on
             a CPU in training it is not the same numbers: the channels-last
             CPU batch norm accumulates batch statistics in float32 where the
-            contiguous kernel uses float64 (README, "Numerics").
+            contiguous kernel uses float64 (docs/speed.md).
             ``'auto'`` (default): channels-last once the encoder is moved to
             a CUDA device (``model.to('cuda')``, which MMEngine does before
             wrapping it in DDP), contiguous on a CPU (compiled or not).

@@ -22,7 +22,7 @@ from .text_kernels import offset_outline
 @MODELS.register_module()
 class MTSSpotter(BaseModel):
     """A Mask-TextSpotter-v3-style end-to-end spotter (re-implemented from
-    the paper; character segmentation is not used, see the README).
+    the paper; character segmentation is not used, see docs/spotter.md).
 
     Trunk + FPN -> :class:`SegmentationProposalNetwork` (fused 1/4 features,
     text probability map, polygon proposals) -> hard RoI masking
@@ -220,7 +220,7 @@ class MTSSpotter(BaseModel):
         # Cell u spans [u - .5, u + .5]: box fraction (u + .5) / w.
         pts = np.stack([x1 + (cells[:, 0] + 0.5) * (x2 - x1) / w,
                         y1 + (cells[:, 1] + 0.5) * (y2 - y1) / h], 1)
-        # Simple polygons only (README, "Evaluation protocols"); the
+        # Simple polygons only (docs/evaluation.md); the
         # recogniser reads the same outline the detection reports.
         simple = repair_polygon(pts.reshape(-1).astype(np.float32))
         return fallback if simple is None else simple

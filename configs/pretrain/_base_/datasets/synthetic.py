@@ -1,6 +1,6 @@
 # The embedded default: the synth_pretrain profile (SynthText's stand-in:
 # words in TrueType faces on photographs, straight, rotated, curved,
-# vertical, dense; README, "Embedded benchmark"), generated into
+# vertical, dense; docs/embedded_benchmark.md), generated into
 # data/synth_pretrain on first use (see SyntheticOCLIPDataset). Small crops
 # so that the demo runs on a CPU.
 _base_ = ['synthtext.py']

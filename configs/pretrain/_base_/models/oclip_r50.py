@@ -5,9 +5,9 @@ model = dict(
     data_preprocessor=dict(type='OCLIPDataPreprocessor'),
     image_encoder=dict(
         type='OCLIPImageEncoder',
-        # Compiled trunk (README, "Speed benchmarks": 1.5x on a CPU at the
+        # Compiled trunk (docs/speed.md: 1.5x on a CPU at the
         # released code's numerics; the first step compiles, logged), in
-        # channels-last ('auto': on a GPU, or compiled; README, "Numerics").
+        # channels-last ('auto': on a GPU, or compiled; docs/speed.md).
         channels_last='auto',
         compile=True,
         backbone=dict(

@@ -1,7 +1,7 @@
 # The paper's recipe: AdamW 1e-4, weight decay 0.1 except norms, biases and
 # the temperature; 10k-iteration linear warm-up; cosine decay per iteration
 # over the whole run; mixed precision: bf16 on GPUs that have it, fp16 with
-# loss scaling on older ones, fp32 on a CPU (README, "Mixed precision").
+# loss scaling on older ones, fp32 on a CPU (docs/speed.md).
 optim_wrapper = dict(
     type='AutoMixedPrecisionOptimWrapper',
     # One log line for the per-parameter options, not one per tensor.

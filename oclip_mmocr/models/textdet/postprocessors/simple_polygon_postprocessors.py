@@ -3,8 +3,8 @@
 polygons only.
 
 FCENet's Fourier contours and DBNet/PSENet's approximated contours can
-cross themselves; the official scripts then disagree on the score (README,
-"Evaluation protocols"). These subclasses repair every output polygon
+cross themselves; the official scripts then disagree on the score
+(docs/evaluation.md). These subclasses repair every output polygon
 (:func:`~oclip_mmocr.utils.polygon_repair.repair_polygon`) and drop the
 ones with no area left; everything else is MMOCR's.
 """
