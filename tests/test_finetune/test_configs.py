@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from mmocr.registry import MODELS
-from oclip_mmocr.utils import (BackboneKeyMismatchError, extract_backbone)
+from oclip_mmocr.utils import BackboneKeyMismatchError, extract_backbone
 from tests.helpers import REPO
 from tests.finetune_helpers import top_level_configs
 

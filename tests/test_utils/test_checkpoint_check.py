@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 
-from oclip_mmocr.utils.checkpoint_check import (NonFiniteTensorError)
+from oclip_mmocr.utils.checkpoint_check import NonFiniteTensorError
 from tests.helpers import REPO
 
 

@@ -11,8 +11,7 @@ import time
 import pytest
 
 from tests.helpers import REPO
-from tests.crash_helpers import (crash_cfg,
-                                 dump, env_with_repo)
+from tests.crash_helpers import crash_cfg, dump, env_with_repo
 
 
 def _free_port():

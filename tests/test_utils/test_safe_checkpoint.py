@@ -10,8 +10,7 @@ import torch
 
 from tests.helpers import REPO
 from tests.helpers import PickleMarker
-from tests.crash_helpers import (crash_cfg,
-                                 dump, env_with_repo)
+from tests.crash_helpers import crash_cfg, dump, env_with_repo
 
 
 @pytest.mark.slow

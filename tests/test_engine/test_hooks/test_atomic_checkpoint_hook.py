@@ -2,6 +2,7 @@
 of a checkpoint write leaves the previous checkpoint to resume from; the
 MMEngine methods it re-states are pinned."""
 import os
+import os.path as osp
 import signal
 import subprocess
 import sys
@@ -9,8 +10,10 @@ import time
 
 import pytest
 import torch
+from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from mmocr.registry import HOOKS
 from oclip_mmocr.utils.atomic_io import is_temporary
 from tests.helpers import REPO
 from tests.crash_helpers import (PER_EPOCH, _CaptureStartHook,
@@ -81,3 +84,71 @@ def test_sigkill_during_checkpoint_write_then_resume(tmp_path,
     names = sorted(os.listdir(work))
     assert not any(is_temporary(n) for n in names)
     assert {'epoch_1.pth', 'epoch_2.pth', 'epoch_3.pth'} <= set(names)
+
+
+#: MMEngine 0.10.7's CheckpointHook methods that AtomicCheckpointHook
+#: re-states (_save_checkpoint_with_step) or wraps with rotation switched
+#: off (before_train), by the SHA-256 of their source.
+PINNED = {
+    '_save_checkpoint_with_step':
+    'bc63e63d5989501892e26bc54e263686457d3117d847a2ec15a4c356b0d45348',
+    'before_train':
+    'a398bad3a07a449656b1c3c3679e485018b3d12feeecf61e9ddf0a160c108189',
+}
+
+
+def _method_source(cls, name):
+    import ast
+    import inspect
+    import textwrap
+    src = inspect.getsource(inspect.getmodule(cls))
+    tree = ast.parse(src)
+    lines = src.splitlines()
+    node = next(n for n in ast.walk(tree)
+                if isinstance(n, ast.ClassDef) and n.name == cls.__name__)
+    fn = next(f for f in node.body
+              if isinstance(f, ast.FunctionDef) and f.name == name)
+    return textwrap.dedent('\n'.join(lines[fn.lineno - 1:fn.end_lineno]))
+
+
+@pytest.mark.parametrize('name', sorted(PINNED))
+def test_the_mmengine_methods_it_restates_are_unchanged(name):
+    """Fails when MMEngine's CheckpointHook changes a method our hook copies
+    or wraps: re-read it, carry the change over, then update the digest."""
+    import hashlib
+
+    from mmengine.hooks import CheckpointHook
+    digest = hashlib.sha256(
+        _method_source(CheckpointHook, name).encode()).hexdigest()
+    assert digest == PINNED[name], (
+        f"MMEngine's CheckpointHook.{name} changed; AtomicCheckpointHook "
+        're-states it: compare, update the hook, then this digest')
+
+
+@HOOKS.register_module(force=True)
+class _FolderCheckpointHook(Hook):
+    """Turns epoch_1.pth into a folder, as DeepSpeed saves checkpoints,
+    right after the checkpoint hook wrote it."""
+    priority = 'LOWEST'
+
+    def after_train_epoch(self, runner):
+        path = osp.join(runner.work_dir, 'epoch_1.pth')
+        if runner.epoch == 1 and osp.isfile(path):
+            os.remove(path)
+            os.makedirs(path)
+            with open(osp.join(path, 'mp_rank_00_model_states.pt'),
+                      'wb') as f:
+                f.write(b'x')
+
+
+def test_rotation_removes_files_and_deepspeed_folders(tmp_path,
+                                                      synthetic_root):
+    """The rotation after a save removes the dropped checkpoint whether it
+    is a file or a folder (DeepSpeed saves folders), as MMEngine's does."""
+    cfg = crash_cfg(tmp_path / 'work', synthetic_root, epochs=3)
+    cfg.default_hooks.checkpoint.max_keep_ckpts = 1
+    cfg.custom_hooks.append(dict(type='_FolderCheckpointHook'))
+    Runner.from_cfg(cfg).train()
+    work = tmp_path / 'work'
+    assert sorted(p.name for p in work.glob('epoch_*.pth')) == [
+        'epoch_3.pth']

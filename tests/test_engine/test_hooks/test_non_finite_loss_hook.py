@@ -6,9 +6,9 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
-from oclip_mmocr.engine.hooks import (DivergenceError, NonFiniteLossHook)
-from oclip_mmocr.utils.checkpoint_check import (check_finite)
-from tests.crash_helpers import (crash_cfg)
+from oclip_mmocr.engine.hooks import DivergenceError, NonFiniteLossHook
+from oclip_mmocr.utils.checkpoint_check import check_finite
+from tests.crash_helpers import crash_cfg
 
 
 @pytest.mark.slow
@@ -56,3 +56,29 @@ def test_divergence_guard_tolerates_skipped_amp_steps(tmp_path,
     hook.after_train_iter(runner, 2, outputs=nan)
     with pytest.raises(DivergenceError, match='loss=nan, loss_char=1'):
         hook.after_train_iter(runner, 3, outputs=nan)
+
+
+class _Runner:
+    """What the hook reads of MMEngine's Runner at a non-finite loss."""
+
+    def __init__(self):
+        from mmengine.logging import MMLogger
+        self.iter, self.epoch = 6, 1
+        self.model = torch.nn.Linear(2, 2)
+        self.logger = MMLogger.get_current_instance()
+
+
+def test_python_numbers_among_the_log_vars_are_read():
+    """A model may log plain Python numbers next to its loss tensors; they
+    are checked like the tensors (an AttributeError stopped every run that
+    logged one)."""
+    outputs = dict(loss=torch.tensor(2.5), acc=0.75, count=3,
+                   per_class=torch.ones(4))
+    assert NonFiniteLossHook._values(outputs) == dict(loss=2.5, acc=0.75,
+                                                      count=3.0)
+    hook = NonFiniteLossHook()
+    hook.after_train_iter(_Runner(), 0, outputs=outputs)  # all finite
+    with pytest.raises(DivergenceError, match=r'iteration 7 .*acc=nan'):
+        hook.after_train_iter(_Runner(), 0,
+                              outputs=dict(loss=torch.tensor(1.),
+                                           acc=float('nan')))

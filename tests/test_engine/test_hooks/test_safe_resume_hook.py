@@ -5,7 +5,7 @@ import os
 import pytest
 from mmengine.runner import Runner
 
-from oclip_mmocr.engine.hooks import (choose_checkpoint)
+from oclip_mmocr.engine.hooks import choose_checkpoint
 from tests.crash_helpers import (PER_EPOCH, _CaptureStartHook,
                                  copy_run, crash_cfg)
 

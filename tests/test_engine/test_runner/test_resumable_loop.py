@@ -6,7 +6,7 @@ import shutil
 import pytest
 from mmengine.runner import Runner
 
-from tests.crash_helpers import (crash_cfg)
+from tests.crash_helpers import crash_cfg
 
 
 @pytest.mark.slow
