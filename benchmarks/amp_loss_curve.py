@@ -6,9 +6,9 @@ Trains the demo config twice from the same seed and data order for
 ``AutoMixedPrecisionOptimWrapper`` in ``--dtype`` (bf16 autocast on the CPU
 here; on a GPU the wrapper picks bf16 or fp16 itself), logging the loss at
 every iteration, and reports how far apart the two loss curves are (raw and
-smoothed over ``--window`` iterations), in a table the README shows.
+smoothed over ``--window`` iterations), in a table docs/speed.md shows.
 
-    python benchmarks/amp_loss_curve.py --iters 320 --write-readme README.md
+    python benchmarks/amp_loss_curve.py --iters 320 --write-doc docs/speed.md
 """
 import argparse
 import json
@@ -24,7 +24,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
-from common import machine_line, write_readme_block  # noqa: E402
+from common import machine_line, write_doc_block  # noqa: E402
 
 import oclip_mmocr  # noqa: E402,F401
 
@@ -78,7 +78,10 @@ def main() -> None:
     parser.add_argument('--window', type=int, default=32)
     parser.add_argument('--data-root', default=None,
                         help="default: the demo config's")
-    parser.add_argument('--write-readme', default=None, metavar='README')
+    parser.add_argument('--write-doc', '--write-readme', dest='write_doc',
+                        default=None, metavar='PAGE',
+                        help='write the table into PAGE (docs/speed.md) '
+                        'between its <!-- bench:amp-demo --> markers')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = train(osp.join(tmp, 'fp32'), args.iters, args.data_root,
@@ -108,8 +111,8 @@ def main() -> None:
     ]
     table = '\n'.join(lines)
     print(table)
-    if args.write_readme:
-        write_readme_block(args.write_readme, 'amp-demo', table)
+    if args.write_doc:
+        write_doc_block(args.write_doc, 'amp-demo', table)
 
 
 if __name__ == '__main__':

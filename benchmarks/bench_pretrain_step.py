@@ -43,7 +43,7 @@ from mmengine.structures import BaseDataElement
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from common import (autocast, describe_machine, machine_line,  # noqa: E402
-                    peak_memory_mib, timed, write_readme_block)
+                    peak_memory_mib, timed, write_doc_block)
 
 import oclip_mmocr  # noqa: E402,F401
 from mmocr.registry import MODELS  # noqa: E402
@@ -205,8 +205,9 @@ def main() -> None:
                         help='timed steps per variant and run (interleaved)')
     parser.add_argument('--runs', type=int, default=2,
                         help='independent measurement runs, each reported')
-    parser.add_argument('--write-readme', default=None, metavar='README',
-                        help='write the table into README between '
+    parser.add_argument('--write-doc', '--write-readme', dest='write_doc',
+                        default=None, metavar='PAGE',
+                        help='write the table into PAGE (docs/speed.md) between '
                         '<!-- bench:pretrain-SIZExBATCH-DEVICE --> markers')
     parser.add_argument('--device', default='cuda'
                         if torch.cuda.is_available() else 'cpu')
@@ -297,11 +298,11 @@ def main() -> None:
                      f'{diffs[name]:.1e} |')
     table = '\n'.join(lines)
     print(table)
-    if args.write_readme:
+    if args.write_doc:
         key = f'pretrain-{args.size}x{args.batch_size}-' + (
             'cuda' if dev.startswith('cuda') else 'cpu')
-        write_readme_block(args.write_readme, key, table)
-        print(f'wrote block {key} of {args.write_readme}', file=sys.stderr)
+        write_doc_block(args.write_doc, key, table)
+        print(f'wrote block {key} of {args.write_doc}', file=sys.stderr)
 
 
 if __name__ == '__main__':

@@ -49,7 +49,7 @@ def describe_machine(device: str) -> str:
 
 
 def machine_line(device: str) -> str:
-    """Machine, torch and date: the provenance line of a README table."""
+    """Machine, torch and date: the provenance line of a documented table."""
     import datetime
     import platform
     cpu = platform.processor() or 'unknown CPU'
@@ -65,9 +65,9 @@ def machine_line(device: str) -> str:
             f'{datetime.date.today().isoformat()}')
 
 
-def write_readme_block(path: str, key: str, text: str) -> None:
+def write_doc_block(path: str, key: str, text: str) -> None:
     """Replace what lies between ``<!-- bench:KEY -->`` and
-    ``<!-- /bench:KEY -->`` in ``path`` (the README's figures are the
+    ``<!-- /bench:KEY -->`` in ``path`` (the documented figures are the
     benchmark's own output, never edited by hand)."""
     begin, end = f'<!-- bench:{key} -->', f'<!-- /bench:{key} -->'
     with open(path) as f:

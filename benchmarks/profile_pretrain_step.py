@@ -12,7 +12,7 @@ ours and the released model's counterpart interleaved round by round:
 
 The parts' sum is printed next to the measured full step (the rest is
 autograd bookkeeping and the layout hook). Markdown goes to stdout (the
-README's table), progress to stderr.
+table in docs/speed.md), progress to stderr.
 
     python benchmarks/profile_pretrain_step.py \
         --released-model /path/to/oclip/src/clip/model.py
@@ -30,7 +30,7 @@ sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from bench_pretrain_step import (build_ours, load_released,  # noqa: E402
                                  make_batch, released_loss)
 from common import (describe_machine, machine_line, sync,  # noqa: E402
-                    timed, write_readme_block)
+                    timed, write_doc_block)
 
 from mmengine.registry import init_default_scope  # noqa: E402
 
@@ -194,8 +194,9 @@ def main() -> None:
                         if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--released-model', required=True,
                         help='path to bytedance/oclip src/clip/model.py')
-    parser.add_argument('--write-readme', default=None, metavar='README',
-                        help='write the table into README between '
+    parser.add_argument('--write-doc', '--write-readme', dest='write_doc',
+                        default=None, metavar='PAGE',
+                        help='write the table into PAGE (docs/speed.md) between '
                         '<!-- bench:profile-SIZExBATCH --> markers')
     args = parser.parse_args()
     init_default_scope('mmocr')
@@ -271,8 +272,8 @@ def main() -> None:
           f"{total['ours_step'] / total['released_step']:.2f} |")
     table = '\n'.join(out)
     print(table)
-    if args.write_readme:
-        write_readme_block(args.write_readme,
+    if args.write_doc:
+        write_doc_block(args.write_doc,
                            f'profile-{args.size}x{args.batch_size}', table)
 
 
