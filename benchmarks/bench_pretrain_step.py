@@ -207,8 +207,9 @@ def main() -> None:
                         help='independent measurement runs, each reported')
     parser.add_argument('--write-doc', '--write-readme', dest='write_doc',
                         default=None, metavar='PAGE',
-                        help='write the table into PAGE (docs/speed.md) between '
-                        '<!-- bench:pretrain-SIZExBATCH-DEVICE --> markers')
+                        help='write the table into PAGE (docs/speed.md) '
+                        'between <!-- bench:pretrain-SIZExBATCH-DEVICE --> '
+                        'markers')
     parser.add_argument('--device', default='cuda'
                         if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--released-model', default=None,

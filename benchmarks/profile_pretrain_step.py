@@ -196,8 +196,8 @@ def main() -> None:
                         help='path to bytedance/oclip src/clip/model.py')
     parser.add_argument('--write-doc', '--write-readme', dest='write_doc',
                         default=None, metavar='PAGE',
-                        help='write the table into PAGE (docs/speed.md) between '
-                        '<!-- bench:profile-SIZExBATCH --> markers')
+                        help='write the table into PAGE (docs/speed.md) '
+                        'between <!-- bench:profile-SIZExBATCH --> markers')
     args = parser.parse_args()
     init_default_scope('mmocr')
     torch.manual_seed(0)

@@ -157,8 +157,8 @@ def main() -> int:
                   f'({find_latest_checkpoint(work_dir)})', flush=True)
         elif args.train:
             run_logged([py, osp.join(ROOT, 'tools/train.py'), config,
-                 '--work-dir', work_dir, *opts],
-                osp.join(work_dir, 'train.log'), f'{step} training')
+                        '--work-dir', work_dir, *opts],
+                       osp.join(work_dir, 'train.log'), f'{step} training')
         ckpt = explicit.get(info['config']) or \
             find_latest_checkpoint(work_dir)
         if ckpt is None:
@@ -168,8 +168,8 @@ def main() -> int:
             return 1
         dump = osp.join(work_dir, 'predictions.pkl')
         run_logged([py, osp.join(ROOT, 'tools/test.py'), config, ckpt,
-             '--work-dir', work_dir, '--dump', dump, *opts],
-            osp.join(work_dir, 'test.log'), f'{step} testing')
+                    '--work-dir', work_dir, '--dump', dump, *opts],
+                   osp.join(work_dir, 'test.log'), f'{step} testing')
         with open(dump, 'rb') as f:
             samples = pickle.load(f)
         logger = MMLogger.get_current_instance()
