@@ -61,6 +61,7 @@ setup(
     package_data={
         'oclip_mmocr': [
             '.mim/configs/**/*.py', '.mim/configs/**/*.md',
+            '.mim/configs/**/*.yml',
             '.mim/tools/**/*.py', '.mim/tools/**/*.sh', '.mim/dicts/*.txt',
             '.mim/model-index.yml'
         ]
