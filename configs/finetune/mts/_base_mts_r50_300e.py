@@ -4,20 +4,11 @@
 _base_ = [
     '_base_mts_r50.py',
     '../_base_/default_runtime.py',
+    '../_base_/loaders.py',
     '../_base_/trunks.py',
     '../_base_/datasets/textspotting.py',
 ]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False))
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=8)
 val_evaluator = [
     dict(type='SpottingHmeanIOUMetric', protocol='icdar2015'),
     dict(type='HmeanIOUMetric'),
@@ -31,8 +22,6 @@ optim_wrapper = dict(
     clip_grad=dict(max_norm=5))
 train_cfg = dict(
     type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=20)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=500),
     dict(type='MultiStepLR', milestones=[200, 267], end=max_epochs),

@@ -4,27 +4,16 @@
 _base_ = [
     '_base_textbpn_r50.py',
     '../_base_/default_runtime.py',
+    '../_base_/loaders.py',
     '../_base_/trunks.py',
 ]
-train_dataloader = dict(
-    batch_size=12,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False))
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=12)
 
 max_epochs = 660
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3))
 train_cfg = dict(
     type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=20)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 param_scheduler = [
     dict(type='StepLR', step_size=100, gamma=0.9, end=max_epochs)
 ]

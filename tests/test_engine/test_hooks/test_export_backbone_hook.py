@@ -2,43 +2,28 @@
 the trained trunk and loads strictly; the run's checkpoint loads weights-only
 and resumes exactly."""
 import copy
-import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.runner import Runner
 
 from oclip_mmocr.utils import load_backbone_strict
 from mmocr.registry import MODELS
-from tests.helpers import REPO, tiny_model_cfg
-from tests.helpers import pipeline
+from tests.crash_helpers import crash_cfg
 
 
 def runner_cfg(work_dir, data_root, max_iters):
-    cfg = Config.fromfile(
-        osp.join(REPO, 'configs/pretrain/_base_/default_runtime.py'))
-    cfg.merge_from_dict(dict(
-        work_dir=str(work_dir),
-        model=tiny_model_cfg(64),
-        train_dataloader=dict(
-            batch_size=4, num_workers=0,
-            sampler=dict(type='DefaultSampler', shuffle=True),
-            dataset=dict(type='OCLIPDataset', data_root=data_root,
-                         ann_file='textdet_train.json',
-                         pipeline=pipeline(64))),
-        train_cfg=dict(type='IterBasedTrainLoop', max_iters=max_iters),
-        optim_wrapper=dict(type='OptimWrapper',
-                           optimizer=dict(type='AdamW', lr=1e-3)),
-        param_scheduler=[dict(type='LinearLR', start_factor=0.1,
-                              by_epoch=False, begin=0, end=max_iters)],
-        default_hooks=dict(
-            logger=dict(interval=1),
-            checkpoint=dict(type='CheckpointHook', interval=2,
-                            by_epoch=False)),
-        custom_hooks=[dict(type='ExportBackboneHook', keep_all=True)],
-        log_processor=dict(by_epoch=False),
-        randomness=dict(seed=0)))
+    """crash_cfg's tiny pretraining run, by iteration, with MMEngine's own
+    CheckpointHook every 2 iterations and the export hook alone."""
+    cfg = crash_cfg(work_dir, data_root)
+    cfg.train_dataloader.sampler = dict(type='DefaultSampler', shuffle=True)
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters)
+    cfg.param_scheduler = [dict(type='LinearLR', start_factor=0.1,
+                                by_epoch=False, begin=0, end=max_iters)]
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=2,
+                                        by_epoch=False)
+    cfg.custom_hooks = [dict(type='ExportBackboneHook', keep_all=True)]
+    cfg.log_processor = dict(by_epoch=False)
     return cfg
 
 
