@@ -4,7 +4,7 @@
 # PyPI only ships mmcv 2.0.x as an sdist, and its setup.py forces -std=c++14, which the
 # headers of torch >= 2.6 reject (they need C++20). We patch that flag and build once;
 # the wheel goes to a cache directory keyed by mmcv/torch/Python/device so later installs
-# (fresh clones, CI) reuse it instead of recompiling (6-9 minutes on 2 cores).
+# (fresh clones, CI) reuse it instead of recompiling (6-25 minutes on 2 cores).
 #
 # Usage: tools/build_mmcv_wheel.sh PYTHON OUT_DIR
 #   OCLIP_MMCV_CUDA=1   build CUDA ops (needs nvcc); default builds CPU ops with any GPU hidden.
@@ -32,7 +32,7 @@ fi
 export MMCV_WITH_OPS=1
 export MAX_JOBS=${MAX_JOBS:-$(nproc)}
 mkdir -p "$OUT"
-echo "[build_mmcv] compiling ops with $MAX_JOBS jobs (6-9 minutes on 2 cores: 367 s and 532 s measured)"
+echo "[build_mmcv] compiling ops with $MAX_JOBS jobs (6-25 minutes on 2 cores: 367 s, 532 s, 1500 s measured)"
 start=$(date +%s)
 (cd "$src" && "$PY" -m pip wheel --no-build-isolation --no-deps -w "$OUT" .) &
 build=$!

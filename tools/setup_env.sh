@@ -41,7 +41,7 @@ if ! "$PY" -c 'import mmcv, mmcv._ext; assert mmcv.__version__ == "2.0.1"' 2>/de
   dir=$CACHE/mmcv-2.0.1-$key-$variant
   wheel=$(ls "$dir"/mmcv-2.0.1-*.whl 2>/dev/null | head -n1 || true)
   if [ -z "$wheel" ]; then
-    say "no cached mmcv wheel in $dir: building it, once: 6-9 minutes on 2 cores (367 s and 532 s measured)"
+    say "no cached mmcv wheel in $dir: building it, once: 6-25 minutes on 2 cores (367 s, 532 s, 1500 s measured)"
     pip_install --quiet mmengine addict yapf packaging pyyaml
     tmp=$dir.partial.$$
     bash "$ROOT/tools/build_mmcv_wheel.sh" "$PY" "$tmp"
