@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .text_style import contrasting_colour, random_word
 
+
 def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     c0 = rng.integers(0, 256, 3).astype(np.float32)
     c1 = rng.integers(0, 256, 3).astype(np.float32)

@@ -46,7 +46,9 @@ def random_word(rng: np.random.Generator) -> str:
 
 
 def luminance(rgb) -> float:
-    """ITU-R BT.601 luma of an RGB (or BGR-agnostic grey-ish) colour."""
+    """BT.601 luma weights applied in the order the channels come in (the
+    scene renderer passes BGR): only differences between two colours of one
+    image are compared, as both renderers always did."""
     return float(np.dot(rgb, (0.299, 0.587, 0.114)))
 
 
