@@ -13,8 +13,13 @@ none dropped, and it is loaded strictly into a model built from the inferred
 hyper-parameters) and ``<out>/backbone.pth`` (CLIPResNet keys, strictly
 verified), ready for ``configs/finetune``. ``--to-released`` writes one of
 our checkpoints in the released layout (``{'state_dict': {'module.…'}}``,
-every tensor mapped), which the released code loads. Files are read with
-``weights_only=True``.
+every tensor mapped): the file the released ``src/training/main.py
+--pretrained`` reads (it reads ``state_dict`` only). It is not a file for
+the released ``--resume``, which also reads ``epoch`` and its own AdamW
+state (``optimizer``, two parameter groups in its parameter order): our
+optimizer state does not map onto that, so training continues with
+``--pretrained`` there, or with ``tools/train.py --resume`` here. Files are
+read with ``weights_only=True``.
 """
 import warnings
 
@@ -161,7 +166,8 @@ def to_released(args) -> str:
     torch.save(dict(state_dict={f'module.{k}': v
                                 for k, v in official.items()}), args.out)
     return (f'{len(official)} tensors in the released layout -> {args.out} '
-            f'(R{hp["depth"]}, {hp["vocab_size"]} character ids)')
+            f'(R{hp["depth"]}, {hp["vocab_size"]} character ids); weights '
+            'only: for the released main.py --pretrained, not --resume')
 
 
 def main(argv=None) -> int:

@@ -17,6 +17,11 @@ shows the result and ``OUT/preds/<name>.json`` holds it (MMOCR's formats:
 MMOCR's inferencers do the work (``TextDetInferencer`` / ``MMOCRInferencer``
 / ``TextSpotInferencer``); ``MMOCRInferencer`` alone would drop the
 spotter's texts.
+
+An image that cannot be read (empty, truncated, not an image) is skipped
+with a warning naming it; the others are processed and a summary says how
+many were read and skipped. The exit status is non-zero only when no image
+could be read.
 """
 import warnings
 
@@ -68,6 +73,25 @@ def list_images(inputs: str):
     return images
 
 
+def unreadable(path: str):
+    """Why ``path`` cannot be decoded as an image, or None when it can."""
+    import mmcv
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError as e:
+        return f'cannot be opened ({e.strerror})'
+    if not data:
+        return 'is empty (0 bytes)'
+    try:
+        img = mmcv.imfrombytes(data)
+    except Exception as e:  # cv2 and PIL raise several kinds
+        return f'cannot be decoded ({type(e).__name__}: {e})'
+    if img is None or img.size == 0:
+        return 'cannot be decoded as an image'
+    return None
+
+
 def build(args):
     import oclip_mmocr  # noqa: F401  registers our models
     from mmocr.apis import (MMOCRInferencer, TextDetInferencer,
@@ -94,18 +118,33 @@ def main(argv=None) -> int:
     inferencer = build(args)
     progress = ProgressBar(len(images))
     found = 0
+    skipped = []
     quiet = {} if args.rec else dict(progress_bar=False)
     for path in images:
+        why = unreadable(path)
+        if why is not None:
+            # One bad file must not end a run over a folder.
+            print(f'\nwarning: skipped {path}: {why}', file=sys.stderr)
+            skipped.append(path)
+            progress.update()
+            continue
         result = inferencer(
             path, out_dir=args.out_dir, save_vis=not args.no_vis,
             save_pred=True, **quiet)
         pred = result['predictions'][0]
         found += len(pred.get('polygons', pred.get('det_polygons', [])))
         progress.update()
-    print(f'\n{len(images)} images, {found} text instances -> '
-          f'{osp.join(args.out_dir, "preds")}'
+    read = len(images) - len(skipped)
+    print(f'\n{read} images read, {len(skipped)} skipped, {found} text '
+          f'instances -> {osp.join(args.out_dir, "preds")}'
           + ('' if args.no_vis else
              f' and {osp.join(args.out_dir, "vis")}'))
+    if skipped:
+        print('skipped (unreadable): ' + ', '.join(skipped),
+              file=sys.stderr)
+    if not read:
+        print('error: no image could be read', file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,6 +9,12 @@ evaluator), optionally dumping every prediction for offline analysis.
 ``--dump`` adds MMEngine's ``DumpResults`` to the evaluators: the pickle
 holds one dict per image with ``pred_instances`` and ``gt_instances``, which
 ``tools/compare_twins.py`` scores at several thresholds.
+
+The finetune configs evaluate with MMOCR's number and the dataset's official
+protocol side by side (``configs/finetune/_base_/evaluation.py``); for a
+spotter, every lexicon of the config's ``spotting_lexicons`` whose files
+exist is scored as well. The end of the output labels each number with the
+protocol it follows.
 """
 import warnings
 
@@ -56,7 +62,60 @@ def main() -> None:
         cfg.test_evaluator = list(evaluators) + [
             dict(type='DumpResults', out_file_path=args.dump)
         ]
-    Runner.from_cfg(cfg).test()
+    add_lexicon_metrics(cfg)
+    metrics = Runner.from_cfg(cfg).test()
+    from mmengine.dist import is_main_process
+    if is_main_process():
+        print(protocol_summary(metrics))
+
+
+#: Metric prefix -> the protocol its numbers follow.
+PROTOCOLS = {
+    'icdar': "MMOCR's HmeanIOUMetric (float polygons, best of its score "
+             'sweep)',
+    'icdar2015_rrc': 'ICDAR2015 official: RRC script on the submission\'s '
+                     'integer quadrilaterals (best of the sweep)',
+    'ctw1500_voc': 'CTW1500 official: ctw1500_eval.py on integer polygons '
+                   '(best of the sweep)',
+    'deteval': 'Total-Text official: Deteval.py on integer polygons '
+               '(tr 0.7 / tp 0.6; tr0.8_tp0.4_* the second setting)',
+    'e2e': 'end to end, no lexicon (official script, submission geometry)',
+    'spot': 'word spotting, no lexicon (official script)',
+}
+
+
+def protocol_summary(metrics: dict) -> str:
+    """The test metrics grouped by prefix, each group labelled with its
+    protocol."""
+    groups = {}
+    for key, value in metrics.items():
+        prefix, _, name = key.rpartition('/')
+        groups.setdefault(prefix, []).append((name, value))
+    lines = ['', 'protocols:']
+    for prefix, items in groups.items():
+        label = PROTOCOLS.get(prefix)
+        if label is None and prefix.startswith('e2e_'):
+            label = f'end to end with the {prefix[4:]} lexicon (official)'
+        shown = ', '.join(f'{n} {v:.4f}' if isinstance(v, float) else
+                          f'{n} {v}' for n, v in items)
+        lines.append(f'  {prefix or "-"}: {shown}')
+        lines.append(f'      ({label or "as the metric defines"})')
+    return '\n'.join(lines)
+
+
+def add_lexicon_metrics(cfg) -> None:
+    """Score every lexicon of ``spotting_lexicons`` whose files exist."""
+    from oclip_mmocr.evaluation.protocol_scores import (available_lexicons,
+                                                        lexicon_evaluators)
+    found, missing = available_lexicons(cfg)
+    evaluators = cfg.test_evaluator
+    if not isinstance(evaluators, (list, tuple)):
+        evaluators = [evaluators]
+    extra = lexicon_evaluators(evaluators, found)
+    if extra:
+        cfg.test_evaluator = list(evaluators) + extra
+    if missing:
+        print(f'lexicons not scored (files not found): {", ".join(missing)}')
 
 
 if __name__ == '__main__':

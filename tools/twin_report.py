@@ -54,20 +54,6 @@ def run_logged(cmd: List[str], log: str, what: str) -> float:
     return took
 
 
-def available_lexicons(cfg) -> Tuple[Dict[str, Dict], List[str]]:
-    """The config's ``spotting_lexicons`` whose files are present, and the
-    names of those that are not."""
-    found, missing = {}, []
-    for name, files in (cfg.get('spotting_lexicons') or {}).items():
-        paths = [files[k] for k in ('lexicon_file', 'lexicon_pairs_file',
-                                    'lexicon_dir') if files.get(k)]
-        if paths and all(osp.exists(p) for p in paths):
-            found[name] = dict(files)
-        else:
-            missing.append(name)
-    return found, missing
-
-
 def describe_config(config_path: str, cfg) -> Dict[str, str]:
     """Detector, dataset, init and twin key of a finetune config."""
     stem = osp.splitext(osp.basename(config_path))[0]
@@ -76,6 +62,7 @@ def describe_config(config_path: str, cfg) -> Dict[str, str]:
     pair = _TAG_RE.sub('', stem)
     dataset = osp.basename(
         osp.normpath(cfg.test_dataloader.dataset.get('data_root', '')))
+    from oclip_mmocr.evaluation.protocol_scores import available_lexicons
     lexicons, missing = available_lexicons(cfg)
     # The embedded profiles follow the conventions of the dataset they
     # stand in for: score them with its protocols.

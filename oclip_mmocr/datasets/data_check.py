@@ -56,12 +56,14 @@ def polygon_problem(polygon) -> Optional[str]:
     return None
 
 
-def dataset_problems(dataset, images: bool = False,
+def dataset_problems(dataset, images=False,
                      limit: int = 50) -> List[str]:
     """Problems of an MMOCR-style dataset (``img_path`` and
     ``instances[*].polygon`` per data info): every malformed polygon, and
     with ``images=True`` every missing, empty, truncated or undecodable
-    image. At most ``limit`` messages, then a count of the rest."""
+    image (``images='quick'``: the file checks of :func:`image_problem`
+    without decoding). At most ``limit`` messages, then a count of the
+    rest."""
     dataset.full_init()
     name = getattr(dataset, 'ann_file', '') or type(dataset).__name__
     problems, total = [], 0
@@ -75,7 +77,7 @@ def dataset_problems(dataset, images: bool = False,
                 if why:
                     found.append(f'{name}: {path}: instance {j}: {why}')
         if images:
-            why = image_problem(path)
+            why = image_problem(path, decode=images != 'quick')
             if why:
                 found.append(f'{name}: {path}: {why}')
         total += len(found)
@@ -85,4 +87,63 @@ def dataset_problems(dataset, images: bool = False,
     return problems
 
 
-__all__ = ['image_problem', 'polygon_problem', 'dataset_problems']
+class SampleLoadError(RuntimeError):
+    """A sample failed to load or transform mid-run; names file and
+    instance."""
+
+
+class NamedLoadErrors:
+    """``dataset.prepare_data`` that re-raises any failure as
+    :class:`SampleLoadError` naming the annotation file, the image, the
+    sample index and every malformed instance: MMOCR's loader fails on a
+    0-byte image with ``cv2.error (-215) !buf.empty()`` and a transform on
+    a malformed polygon with a bare ``AssertionError``, neither saying
+    which file. Picklable (data-loader workers may be spawned): it calls
+    the dataset class's own method, not a stored bound method.
+    """
+
+    def __init__(self, dataset) -> None:
+        self.dataset = dataset
+
+    def __call__(self, idx: int):
+        ds = self.dataset
+        try:
+            return type(ds).prepare_data(ds, idx)
+        except SampleLoadError:
+            raise
+        except Exception as e:
+            info = ds.get_data_info(idx)
+            name = getattr(ds, 'ann_file', '') or type(ds).__name__
+            parts = [f'{name}: {info.get("img_path", "?")} (sample {idx})']
+            why = image_problem(info.get('img_path', ''), decode=False) \
+                if info.get('img_path') else None
+            if why:
+                parts.append(f'image {why}')
+            for j, inst in enumerate(info.get('instances', [])):
+                bad = polygon_problem(inst['polygon']) if inst.get(
+                    'polygon') is not None else None
+                if bad:
+                    parts.append(f'instance {j}: {bad}')
+            raise SampleLoadError(
+                ': '.join(parts[:1]) + (': ' + '; '.join(parts[1:])
+                                        if parts[1:] else '') +
+                f' -- loading failed with {type(e).__name__}: {e}') from e
+
+
+def name_load_errors(dataset) -> int:
+    """Make the datasets under ``dataset`` (``ConcatDataset``,
+    ``RepeatDataset`` ... included) raise :class:`SampleLoadError`;
+    returns how many were wrapped."""
+    inner = getattr(dataset, 'datasets', None) or (
+        [dataset.dataset] if hasattr(dataset, 'dataset') else None)
+    if inner is not None:
+        return sum(name_load_errors(d) for d in inner)
+    if not hasattr(dataset, 'prepare_data') or isinstance(
+            dataset.__dict__.get('prepare_data'), NamedLoadErrors):
+        return 0
+    dataset.prepare_data = NamedLoadErrors(dataset)
+    return 1
+
+
+__all__ = ['image_problem', 'polygon_problem', 'dataset_problems',
+           'SampleLoadError', 'NamedLoadErrors', 'name_load_errors']

@@ -9,7 +9,8 @@ dataset, end to end and word spotting for spotters) score, at the fixed
 threshold, exactly the submission files ``tools/make_submission.py`` writes,
 with the rules of the script each one follows (docs/evaluation.md).
 """
-from typing import Dict, Optional, Sequence, Tuple
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmocr.evaluation import HmeanIOUMetric
@@ -25,6 +26,37 @@ OFFICIAL_DET = {
     'ctw1500': ('voc_iou', ),
     'totaltext': ('deteval', 'deteval_0.8_0.4', 'iou_int'),
 }
+
+
+def available_lexicons(cfg) -> Tuple[Dict[str, Dict], List[str]]:
+    """The config's ``spotting_lexicons`` whose files are present, and the
+    names of those that are not."""
+    found, missing = {}, []
+    for name, files in (cfg.get('spotting_lexicons') or {}).items():
+        paths = [files[k] for k in ('lexicon_file', 'lexicon_pairs_file',
+                                    'lexicon_dir') if files.get(k)]
+        if paths and all(osp.exists(p) for p in paths):
+            found[name] = dict(files)
+        else:
+            missing.append(name)
+    return found, missing
+
+
+def lexicon_evaluators(evaluators: Sequence[Dict], lexicons: Dict[str, Dict]
+                       ) -> List[Dict]:
+    """One end-to-end metric per lexicon in ``lexicons`` (name -> files),
+    copying the protocol and submission geometry of the first
+    ``SpottingHmeanIOUMetric`` in ``evaluators`` (none: no metric), each
+    under the prefix ``e2e_<lexicon>``."""
+    base = next((dict(e) for e in evaluators
+                 if e.get('type') == 'SpottingHmeanIOUMetric'
+                 and not e.get('word_spotting')), None)
+    if base is None:
+        return []
+    base.pop('prefix', None)
+    allowed = LEXICONS.get(base.get('protocol', 'icdar2015'), ())
+    return [dict(base, lexicon=name, prefix=f'e2e_{name}', **files)
+            for name, files in lexicons.items() if name in allowed]
 
 
 def sweep_thresholds(start: float = MMOCR_SWEEP[0],
@@ -153,8 +185,9 @@ def spotting_scores(samples: Sequence[Dict], thr: float, protocol: str,
     out = {}
     names = [n for n in LEXICONS.get(protocol, ('none', ))
              if n == 'none' or n in lexicons]
-    modes = (('e2e', False), ('spot', True)) if protocol == 'icdar2015' \
-        else (('e2e', False), )
+    # Word spotting: the RRC rule, also what AdelaiDet runs on Total-Text.
+    modes = (('e2e', False), ('spot', True)) if protocol in (
+        'icdar2015', 'totaltext') else (('e2e', False), )
     for mode, word_spotting in modes:
         for name in names:
             files = {} if name == 'none' else lexicons[name]

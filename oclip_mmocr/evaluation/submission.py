@@ -18,15 +18,24 @@ totaltext-det  ``<image stem>.txt``  ``y1,x1,...,yk,xk`` (Deteval.py reads y
                                      first; ``order='xy'`` for copies that
                                      read x first, e.g. TextBPN's)
 totaltext-e2e  ``<7-digit n>.txt``   ``x1,y1,...,xk,yk,####transcription``
+                                     (AdelaiDet's layout, zipped)
 ctw1500-det    ``<image stem>.txt``  ``x1,y1,...,xk,yk``
 ============== ===================== =========================================
 
-The RRC formats are those of the ICDAR2015 Challenge 4 server (RRC
+Each format is the input of one named script (:data:`SCRIPTS`): the RRC
+formats that of the ICDAR2015 Challenge 4 server (RRC
 ``rrc_evaluation_funcs``: integers, clockwise quadrilaterals, ``res_`` +
-ground-truth name); totaltext-det is the Total-Text repository's
-``Deteval.py`` input; totaltext-e2e is the ``,####`` convention of the
-end-to-end script the spotting papers use on Total-Text; ctw1500-det is the
-input of the CTW1500 VOC-polygon script (``ctw1500_eval.py``).
+ground-truth name); totaltext-det that of the Total-Text repository's
+``Deteval.py``; totaltext-e2e that of AdelaiDet's (ABCNet's) Total-Text
+end-to-end evaluation (``adet/evaluation/text_evaluation.py`` writes
+``<7-digit id>.txt`` files of ``x1,y1,...,####text`` lines, zipped, and
+``text_eval_script.py`` scores them with the RRC end-to-end rule on
+polygons); ctw1500-det that of the CTW1500 VOC-polygon script
+(``ctw1500_eval.py``). PSENet's ``eval/tt/Deteval_rec.py`` despite its name
+is a detection script reading ``y,x`` integers only: use totaltext-det for
+it. Every written submission is read back by the rules of its script
+(:func:`check_submission_files`), so a file that script would skip or
+misread is an error here, not a silent zero there.
 """
 import io
 import os
@@ -44,6 +53,35 @@ from oclip_mmocr.utils.polygon_repair import is_simple_polygon, repair_polygon
 
 FORMATS = ('icdar2015-det', 'icdar2015-e2e', 'totaltext-det',
            'totaltext-e2e', 'ctw1500-det')
+
+#: The script each format is written for.
+SCRIPTS = {
+    'icdar2015-det': 'the RRC ICDAR2015 Challenge 4 detection script '
+                     '(task 4.1)',
+    'icdar2015-e2e': 'the RRC ICDAR2015 Challenge 4 end-to-end script '
+                     '(task 4.4)',
+    'totaltext-det': "Total-Text's Evaluation_Protocol/Python_scripts/"
+                     'Deteval.py',
+    'totaltext-e2e': "AdelaiDet's adet/evaluation/text_eval_script.py "
+                     '(Total-Text end to end)',
+    'ctw1500-det': "CTW1500's ctw1500_eval.py (voc_eval_polygon)",
+}
+
+_INT = r'-?[0-9]+'
+_POLY = rf'{_INT},{_INT}(?:,{_INT},{_INT}){{2,}}'
+#: The file names each script reads and the line layout it parses.
+_FILE_RULES = {
+    'icdar2015-det': (r'res_img_[0-9]+\.txt', rf'{_INT}(?:,{_INT}){{7}}',
+                      'res_img_<n>.txt', 'x1,y1,...,x4,y4'),
+    'icdar2015-e2e': (r'res_img_[0-9]+\.txt',
+                      rf'{_INT}(?:,{_INT}){{7}},.*', 'res_img_<n>.txt',
+                      'x1,y1,...,x4,y4,transcription'),
+    'totaltext-det': (r'[^/\\]+\.txt', _POLY, '<image stem>.txt',
+                      'y1,x1,...,yk,xk'),
+    'totaltext-e2e': (r'[0-9]+\.txt', rf'{_POLY},####.*', '<7-digit n>.txt',
+                      'x1,y1,...,xk,yk,####transcription'),
+    'ctw1500-det': (r'[0-9]+\.txt', _POLY, '<n>.txt', 'x1,y1,...,xk,yk'),
+}
 
 
 def rrc_is_clockwise(quad: np.ndarray) -> bool:
@@ -177,10 +215,53 @@ def submission_lines(polys: Sequence[np.ndarray], texts: Sequence[str],
         if fmt == 'icdar2015-e2e':
             lines.append(f'{coords},{_rrc_text(t)}')
         elif fmt == 'totaltext-e2e':
+            # One detection per line: a line break would split it.
+            t = t.replace('\r', ' ').replace('\n', ' ')
             lines.append(f'{coords},####{t}')
         else:
             lines.append(coords)
     return lines
+
+
+def check_submission_files(files: Dict[str, str], fmt: str,
+                           where: str = 'submission') -> None:
+    """Read ``files`` (name -> content) as the format's script reads them
+    (:data:`SCRIPTS`) and raise ``ValueError`` naming the file and line
+    when a line would not parse, or when no file is one the script reads
+    (it would report zeros without an error)."""
+    if fmt not in FORMATS:
+        raise ValueError(f'format must be one of {FORMATS}, got {fmt!r}')
+    name_re, line_re, name_hint, line_hint = _FILE_RULES[fmt]
+    readable = sorted(n for n in files if re.fullmatch(name_re, n))
+    if not readable:
+        shown = ', '.join(sorted(files)[:3]) or 'no files at all'
+        raise ValueError(
+            f'{where}: holds no file {SCRIPTS[fmt]} reads ({shown}); it '
+            f'reads {name_hint} files of "{line_hint}" lines')
+    for name in readable:
+        for i, line in enumerate(files[name].split('\n')):
+            if line and not re.fullmatch(line_re, line):
+                raise ValueError(
+                    f'{where}/{name} line {i + 1}: {line[:60]!r} is not a '
+                    f'"{line_hint}" line, which {SCRIPTS[fmt]} reads')
+
+
+def check_submission(path: str, fmt: str) -> int:
+    """:func:`check_submission_files` on a written folder or ``.zip``;
+    returns how many files the script would read."""
+    if path.endswith('.zip'):
+        with zipfile.ZipFile(path) as zf:
+            files = {n: zf.read(n).decode('utf-8') for n in zf.namelist()}
+    elif osp.isdir(path):
+        files = {}
+        for n in os.listdir(path):
+            with open(osp.join(path, n), encoding='utf-8') as f:
+                files[n] = f.read()
+    else:
+        raise FileNotFoundError(f'{path}: no such submission folder or zip')
+    check_submission_files(files, fmt, path)
+    name_re = _FILE_RULES[fmt][0]
+    return sum(bool(re.fullmatch(name_re, n)) for n in files)
 
 
 def write_submission(samples: Sequence[Dict], fmt: str, out: str,
@@ -220,6 +301,7 @@ def write_submission(samples: Sequence[Dict], fmt: str, out: str,
         files[name] = ''.join(ln + '\n' for ln in lines)
         n_lines += len(lines)
         lost += n_lost
+    check_submission_files(files, fmt, out)
     if out.endswith('.zip'):
         os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
         buf = io.BytesIO()

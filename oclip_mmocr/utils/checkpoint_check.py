@@ -2,7 +2,7 @@
 """Telling a good checkpoint from a truncated, foreign or poisoned one
 before a run depends on it."""
 import pickle
-from typing import Iterable, List, NamedTuple, Optional, Tuple
+from typing import Iterable, List, Mapping, NamedTuple, Optional, Tuple
 
 import torch
 
@@ -13,6 +13,35 @@ class UntrustedCheckpointError(RuntimeError):
 
 class UnreadableCheckpointError(RuntimeError):
     """A checkpoint that is missing, empty, truncated or not a checkpoint."""
+
+
+class CheckpointModelMismatchError(RuntimeError):
+    """A checkpoint written by another model than the one being built."""
+
+
+def state_dict_mismatch(saved: Mapping, expected: Mapping,
+                        limit: int = 8) -> Tuple[int, List[str]]:
+    """How ``saved`` (a checkpoint's ``state_dict``) differs from
+    ``expected`` (the model's): shapes first, then keys only one side has.
+
+    Returns:
+        tuple: the number of differing entries and (at most ``limit``)
+        lines naming them, e.g. ``'neck.conv.weight: checkpoint (64, 32),
+        model (96, 32)'``.
+    """
+    lines = []
+    shapes = [
+        (k, tuple(saved[k].shape), tuple(v.shape))
+        for k, v in expected.items()
+        if k in saved and torch.is_tensor(saved[k]) and torch.is_tensor(v)
+        and tuple(saved[k].shape) != tuple(v.shape)
+    ]
+    missing = [k for k in expected if k not in saved]
+    extra = [k for k in saved if k not in expected]
+    lines += [f'{k}: checkpoint {a}, model {b}' for k, a, b in shapes]
+    lines += [f'{k}: in the model, not in the checkpoint' for k in missing]
+    lines += [f'{k}: in the checkpoint, not in the model' for k in extra]
+    return len(lines), lines[:limit]
 
 
 class NonFiniteTensorError(ValueError):

@@ -199,6 +199,18 @@ def test_released_char_dict(tmp_path):
     refused([97, 98, 97], r'entries 0 and 2 are both')
     refused([97, 10], r'entry 1 is a line break')
     refused([97, -1], r'entry 1 is -1, not a code point')
+    refused([97, 0xD800], r'entry 1 is U\+D800, a lone surrogate')
+    # ... and the tool says so in one line, not a UnicodeEncodeError.
+    lone = tmp_path / 'lone.pkl'
+    lone.write_bytes(pickle.dumps([97, 0xDC80]))
+    proc = subprocess.run(
+        [sys.executable, 'tools/dataset_converters/released_char_dict.py',
+         str(lone), str(tmp_path / 'lone.txt')], cwd=REPO,
+        capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith('error: ') and 'Traceback' not in \
+        proc.stderr and 'U+DC80' in proc.stderr, proc.stderr
+    assert not (tmp_path / 'lone.txt').exists()
     refused({'a': 1}, 'expected a non-empty list')
     marker = tmp_path / 'marker'
     refused(PickleMarker(marker), r'refers to (io|builtins)\.open')

@@ -13,7 +13,10 @@ with splits, merges, jitter and false positives) are
    predictions in memory.
 
 The two must agree exactly: that checks the metric's rules, the rounding
-and the file formats at once.
+and the file formats at once. Every sample also holds predictions of bad
+geometry (:func:`bad_geometry`): self-intersecting, zero-area, sub-pixel,
+too few points, non-finite, folded by rounding; a metric that scored other
+geometry than the writer writes would disagree on those.
 """
 import json
 import os.path as osp
@@ -60,6 +63,43 @@ def jitter(poly: np.ndarray, scale: float, rng) -> np.ndarray:
     pts = poly.reshape(-1, 2).astype(np.float64)
     pts = pts + rng.normal(0, scale, pts.shape) + rng.normal(0, scale, 2)
     return pts.reshape(-1)
+
+
+def bad_geometry(gts: List, rng) -> List:
+    """Predictions no detector should emit but some do, each placed on a
+    ground truth so that a metric scoring other geometry than the file's
+    would be seen: a bow-tie (two vertices swapped: self-intersecting), a
+    zero-area polygon (every vertex on one line), a sub-pixel sliver that
+    integer rounding flattens, two points only, a non-finite vertex, and a
+    float polygon with a spike that rounding folds onto itself."""
+    out = []
+    for poly, _ in gts:
+        if rng.random() < 0.5:
+            continue
+        pts = np.asarray(poly, np.float64).reshape(-1, 2)
+        kind = rng.integers(6)
+        if kind == 0:
+            bow = pts.copy()
+            bow[[0, 1]] = bow[[1, 0]]
+            bad = bow
+        elif kind == 1:
+            bad = np.stack([np.linspace(pts[0, 0], pts[1, 0], len(pts)),
+                            np.linspace(pts[0, 1], pts[1, 1], len(pts))], 1)
+        elif kind == 2:
+            x, y = pts.mean(0)
+            bad = np.array([[x, y], [x + 40.2, y], [x + 40.2, y + 0.3],
+                            [x, y + 0.3]])
+        elif kind == 3:
+            bad = pts[:2]
+        elif kind == 4:
+            bad = pts.copy()
+            bad[0, 0] = np.nan
+        else:
+            bad = pts + rng.uniform(-0.49, 0.49, pts.shape)
+            k = rng.integers(len(bad))
+            bad = np.insert(bad, k + 1, bad[k] + [0.2, 0.2], axis=0)
+        out.append((bad.reshape(-1), 'word', float(rng.uniform(0.5, 1))))
+    return out
 
 
 def as_sample(name: str, gts: List, preds: List) -> Dict:
@@ -119,6 +159,7 @@ def icdar2015_samples(seed: int) -> List[Dict]:
             preds.append((np.array([x, y, x + w, y, x + w, y + hh, x,
                                     y + hh]), str(rng.choice(WORDS)),
                           float(rng.random())))
+        preds += bad_geometry(gts, rng)
         # Some detectors give counter-clockwise vertices: the RRC server
         # rejects those, so the writer must reorder them.
         preds = [(p.reshape(-1, 2)[::-1].reshape(-1)
@@ -325,6 +366,7 @@ def curved_samples(seed: int, names, dont_care: str = '###'
             x, y = rng.uniform(0, 1200), rng.uniform(0, 800)
             preds.append((np.array([x, y, x + 80, y, x + 80, y + 20, x,
                                     y + 20]), 'noise', float(rng.random())))
+        preds += bad_geometry(gts, rng)
         samples.append(as_sample(name, gts, preds))
     return samples
 
@@ -369,16 +411,20 @@ def test_ctw1500_vs_voc_polygon_script(tmp_path, seed):
 
 
 @pytest.mark.parametrize('seed', [0, 1, 2])
-def test_totaltext_end_to_end_vs_script(tmp_path, seed):
+@pytest.mark.parametrize('word_spotting', [False, True])
+def test_totaltext_end_to_end_vs_script(tmp_path, seed, word_spotting):
+    """AdelaiDet's text_eval_script.py (the RRC loop on polygons; it runs
+    Total-Text with word spotting by default)."""
     thr = 0.4
     samples = curved_samples(seed, [f'img{i}' for i in range(1, 13)])
     zpath = str(tmp_path / 'tt.zip')
     write_submission(samples, 'totaltext-e2e', zpath, score_thr=thr)
     ref = official.rrc_evaluate(gt_dict(samples),
-                                official.read_tt_e2e_zip(zpath), e2e=True)
+                                official.read_tt_e2e_zip(zpath), e2e=True,
+                                word_spotting=word_spotting)
     ours = build_run(samples, type='SpottingHmeanIOUMetric',
                      protocol='totaltext', official_rounding=True,
-                     pred_score_thr=thr)
+                     word_spotting=word_spotting, pred_score_thr=thr)
     for k in ('precision', 'recall', 'hmean'):
         assert ours[f'e2e_{k}'] == pytest.approx(ref[k], abs=1e-12), k
     assert 0 < ref['hmean'] < 1

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from oclip_mmocr.evaluation.submission import (rrc_is_clockwise,
+from oclip_mmocr.evaluation.submission import (FORMATS, rrc_is_clockwise,
                                                submission_file_name,
                                                submission_polygon,
                                                write_submission)
@@ -125,6 +125,40 @@ def test_bad_input(tmp_path):
     with pytest.raises(ValueError, match='second image maps to res_img_1'):
         write_submission(twice, 'icdar2015-det', str(tmp_path / 'a.zip'))
     assert not (tmp_path / 'a.zip').exists()  # nothing half written
+    with pytest.raises(ValueError, match='holds no file'):
+        write_submission([], 'icdar2015-det', str(tmp_path / 'a.zip'))
+
+
+def test_every_written_file_is_read_by_its_script(tmp_path):
+    """A submission the named script would skip or misread fails here:
+    files named otherwise (the script reads none of them and reports zeros
+    without an error), a line of another layout, and a transcription with
+    a line break (it would split a detection in two)."""
+    from oclip_mmocr.evaluation.submission import (SCRIPTS, check_submission,
+                                                   check_submission_files)
+    poly = [[0, 0, 30, 0, 30, 8, 0, 8]]
+    s = pred_sample('img1.jpg', poly, texts=['two\nlines'])
+    out = str(tmp_path / 'tt.zip')
+    write_submission([s], 'totaltext-e2e', out)
+    assert check_submission(out, 'totaltext-e2e') == 1
+    with zipfile.ZipFile(out) as zf:
+        assert zf.read('0000001.txt').decode() == (
+            '0,0,30,0,30,8,0,8,####two lines\n')
+    # A Deteval_rec.py-style folder (img<n>.txt, y,x, plain text) holds no
+    # file AdelaiDet's script reads: said, not scored as 0/0/0.
+    folder = tmp_path / 'yx'
+    folder.mkdir()
+    (folder / 'img1.txt').write_text('0,0,0,30,8,30,8,0,word\n')
+    with pytest.raises(ValueError, match='holds no file AdelaiDet'):
+        check_submission(str(folder), 'totaltext-e2e')
+    with pytest.raises(ValueError, match=r'0000001.txt line 2'):
+        check_submission_files(
+            {'0000001.txt': '0,0,30,0,30,8,0,8,####a\n0,0,30,0,30,8,word\n'},
+            'totaltext-e2e')
+    with pytest.raises(ValueError, match='res_img_1.txt line 1'):
+        check_submission_files({'res_img_1.txt': '0,0,1,1,2,2\n'},
+                               'icdar2015-det')
+    assert set(SCRIPTS) == set(FORMATS)
 
 
 def test_make_submission_tool(tmp_path):

@@ -143,7 +143,14 @@ def test_to_released_round_trip(tmp_path):
     out = tmp_path / 'released' / 'RN50_ours.pt'
     proc = _run('--to-released', src, out)
     assert proc.returncode == 0, proc.stderr
-    released = load_checkpoint_file(str(out))['state_dict']
+    # What the file is for, said where it is written: the released
+    # main.py --pretrained reads state_dict only; its --resume would need
+    # epoch and its own optimizer state, which are not there.
+    assert 'for the released main.py --pretrained, not --resume' in \
+        proc.stdout
+    saved = load_checkpoint_file(str(out))
+    assert set(saved) == {'state_dict'}
+    released = saved['state_dict']
     assert all(k.startswith('module.') for k in released)
     assert 'module.visual.conv1.weight' in released
     back = official_to_oclip({k[7:]: v for k, v in released.items()})

@@ -147,3 +147,39 @@ def test_tools_infer_detector_and_spotter(det_weights, tmp_path):
          '--spot', config, '--spot-weights', weights], cwd=REPO,
         capture_output=True, text=True)
     assert proc.returncode == 1 and 'error: no image found' in proc.stderr
+
+
+def test_tools_infer_skips_unreadable_images(det_weights, tmp_path):
+    """A 0-byte .jpg, a truncated JPEG and a text file named .png among
+    real images: each is skipped with a warning naming it, every real image
+    still gets its outputs, the summary counts both; a folder of nothing
+    readable exits non-zero."""
+    names = _images()[:2]
+    folder = tmp_path / 'imgs'
+    folder.mkdir()
+    for n in names:
+        shutil.copy(osp.join(IMAGES, n), folder / n)
+    (folder / 'a_empty.jpg').write_bytes(b'')
+    raw = open(osp.join(IMAGES, names[0]), 'rb').read()
+    (folder / 'b_truncated.jpg').write_bytes(raw[:200])
+    (folder / 'c_notes.png').write_text('not an image')
+    out = tmp_path / 'out'
+    cmd = [sys.executable, 'tools/infer.py', str(folder), '--det', DET,
+           '--det-weights', det_weights, '--out-dir', str(out), '--device',
+           'cpu']
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for bad in ('a_empty.jpg', 'b_truncated.jpg', 'c_notes.png'):
+        assert f'skipped {folder / bad}' in proc.stderr, bad
+    assert '2 images read, 3 skipped' in proc.stdout
+    _check_outputs(str(out), names, {'polygons', 'scores'})
+    assert sorted(os.listdir(out / 'preds')) == sorted(
+        osp.splitext(n)[0] + '.json' for n in names)
+
+    for n in names:
+        os.remove(folder / n)
+    cmd[cmd.index(str(out))] = str(tmp_path / 'out2')
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert '0 images read, 3 skipped' in proc.stdout
+    assert 'error: no image could be read' in proc.stderr

@@ -74,5 +74,6 @@ def test_available_lexicons(tmp_path):
         generic=dict(lexicon_file=str(tmp_path / 'g.txt')),
         weak=dict(lexicon_file=str(tmp_path / 'missing.txt')),
         strong=dict(lexicon_dir=str(tmp_path / 'nodir')))))
-    found, missing = report.available_lexicons(cfg)
+    from oclip_mmocr.evaluation.protocol_scores import available_lexicons
+    found, missing = available_lexicons(cfg)
     assert list(found) == ['generic'] and missing == ['weak', 'strong']

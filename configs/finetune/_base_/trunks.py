@@ -63,6 +63,8 @@ imagenet_normalization = dict(
 
 custom_hooks = [
     dict(type='BackboneCheckpointHook'),
+    # A second run on a live run's work dir is refused (docs/long_runs.md).
+    dict(type='WorkDirLockHook'),
     # --resume picks the newest checkpoint that loads (docs/long_runs.md); a
     # NaN/inf loss stops the run.
     dict(type='SafeResumeHook'),

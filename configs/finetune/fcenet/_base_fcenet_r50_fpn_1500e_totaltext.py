@@ -4,7 +4,7 @@
 # DetEval too (docs/evaluation.md).
 _base_ = [
     'mmocr::textdet/fcenet/fcenet_resnet50_fpn_1500e_totaltext.py',
-    '../_base_/totaltext_evaluation.py',
+    '../_base_/evaluation.py',
 ]
 model = dict(
     det_head=dict(

@@ -7,12 +7,13 @@ _base_ = [
     '../_base_/loaders.py',
     '../_base_/trunks.py',
     '../_base_/datasets/textspotting.py',
+    '../_base_/evaluation.py',
 ]
 train_dataloader = dict(batch_size=8)
-val_evaluator = [
-    dict(type='SpottingHmeanIOUMetric', protocol='icdar2015'),
-    dict(type='HmeanIOUMetric'),
-]
+# ICDAR2015's official end to end, word spotting and detection, next to
+# MMOCR's detection number (_base_/evaluation.py).
+val_evaluator = _base_.icdar2015_e2e_evaluator + \
+    _base_.icdar2015_det_evaluator
 test_evaluator = val_evaluator
 
 max_epochs = 300

@@ -3,6 +3,7 @@
 _base_ = [
     '_base_textbpn_r50_660e.py',
     'mmocr::textdet/_base_/datasets/icdar2015.py',
+    '../_base_/evaluation.py',
 ]
 test_pipeline_ic15 = [
     _base_.test_pipeline[0],
@@ -14,3 +15,6 @@ train_dataloader = dict(dataset=_base_.icdar2015_textdet_train)
 val_dataloader = dict(dataset=_base_.icdar2015_textdet_test)
 test_dataloader = val_dataloader
 model = dict(det_head=dict(postprocessor=dict(text_repr_type='quad')))
+# MMOCR's number next to the official protocol (_base_/evaluation.py).
+val_evaluator = _base_.icdar2015_det_evaluator
+test_evaluator = val_evaluator

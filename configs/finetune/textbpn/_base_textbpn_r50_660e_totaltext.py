@@ -3,7 +3,7 @@
 _base_ = [
     '_base_textbpn_r50_660e.py',
     'mmocr::textdet/_base_/datasets/totaltext.py',
-    '../_base_/totaltext_evaluation.py',
+    '../_base_/evaluation.py',
 ]
 _base_.totaltext_textdet_train.pipeline = _base_.train_pipeline
 _base_.totaltext_textdet_test.pipeline = _base_.test_pipeline

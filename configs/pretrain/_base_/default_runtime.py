@@ -27,6 +27,8 @@ custom_hooks = [
     # backbone.pth (CLIPResNet keys) next to every saved checkpoint: what
     # configs/finetune/ loads.
     dict(type='ExportBackboneHook'),
+    # A second run on a live run's work dir is refused (docs/long_runs.md).
+    dict(type='WorkDirLockHook'),
     # --resume picks the newest checkpoint that loads; bad ones moved aside.
     dict(type='SafeResumeHook'),
     # A NaN/inf loss stops the run (max_skips=N tolerates N in a row: AMP).

@@ -46,6 +46,10 @@ def read_released_char_dict(path: str) -> List[str]:
                 0 < p <= 0x10FFFF):
             raise ValueError(f'{path}: entry {i} is {p!r}, not a code point')
         c = chr(p)
+        if 0xD800 <= p <= 0xDFFF:
+            raise ValueError(f'{path}: entry {i} is U+{p:04X}, a lone '
+                             'surrogate: half of a UTF-16 pair, not a '
+                             'character (a UTF-8 file cannot hold it)')
         if c in '\r\n':
             raise ValueError(f'{path}: entry {i} is a line break (U+{p:04X}), '
                              'which a one-character-per-line file cannot '

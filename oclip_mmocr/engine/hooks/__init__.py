@@ -3,11 +3,13 @@ from .backbone_checkpoint_hook import BackboneCheckpointHook
 from .data_check_hook import BadDataError, DataCheckHook
 from .export_backbone_hook import ExportBackboneHook
 from .non_finite_loss_hook import DivergenceError, NonFiniteLossHook
-from .safe_resume_hook import SafeResumeHook, choose_checkpoint
+from .safe_resume_hook import (SafeResumeHook, check_resumes_into,
+                               choose_checkpoint)
+from .work_dir_lock_hook import WorkDirLockHook
 
 __all__ = [
     'AtomicCheckpointHook', 'BackboneCheckpointHook', 'BadDataError',
     'DataCheckHook', 'ExportBackboneHook',
     'DivergenceError', 'NonFiniteLossHook', 'SafeResumeHook',
-    'choose_checkpoint'
+    'WorkDirLockHook', 'check_resumes_into', 'choose_checkpoint'
 ]

@@ -7,11 +7,15 @@ from typing import List, Optional, Tuple
 
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
 
 from mmocr.registry import HOOKS
 from oclip_mmocr.utils.atomic_io import atomic_write_text, is_temporary
-from oclip_mmocr.utils.checkpoint_check import (UntrustedCheckpointError,
-                                                inspect_checkpoint)
+from oclip_mmocr.utils.checkpoint_check import (CheckpointModelMismatchError,
+                                                UntrustedCheckpointError,
+                                                inspect_checkpoint,
+                                                load_checked,
+                                                state_dict_mismatch)
 
 #: Checkpoint names the checkpoint hooks write.
 CHECKPOINT_NAME = re.compile(r'^(epoch|iter)_\d+\.pth$')
@@ -96,6 +100,28 @@ def choose_checkpoint(work_dir: str, logger=None) -> Tuple[Optional[str],
     return max(good)[2], notes
 
 
+def check_resumes_into(model, path: str) -> None:
+    """Raise :class:`CheckpointModelMismatchError` when the runner
+    checkpoint ``path`` was written by a model other than ``model`` (the
+    config changed: another width, depth, head), naming the parameters that
+    differ. MMEngine would fail later with a bare ``size of tensor a (64)
+    must match the size of tensor b (96)``."""
+    if is_model_wrapper(model):
+        model = model.module
+    saved = load_checked(path, mmap=True).get('state_dict', {})
+    n, lines = state_dict_mismatch(saved, model.state_dict())
+    if n:
+        more = f' (and {n - len(lines)} more)' if n > len(lines) else ''
+        raise CheckpointModelMismatchError(
+            f'resume: {path} was written by a different model than this '
+            f'config builds: the config changed since that checkpoint. '
+            f'{n} parameters differ: ' + '; '.join(lines) + more +
+            '. Resume with the config the run started with (its copy is in '
+            'the work dir, and in the checkpoint\'s meta["cfg"]), or start '
+            'a new --work-dir (load_from=... initialises a new run from '
+            'matching weights without resuming).')
+
+
 @HOOKS.register_module()
 class SafeResumeHook(Hook):
     """Resume from the newest checkpoint that actually loads.
@@ -109,7 +135,10 @@ class SafeResumeHook(Hook):
     logs what it skipped and why. Without any checkpoint in the work dir it
     says so and starts from scratch. An explicit ``load_from`` (with or
     without resume) is checked the same way and fails with a message naming
-    the file instead of a raw unpickling error.
+    the file instead of a raw unpickling error. A checkpoint to be resumed
+    whose parameters do not fit the config's model (the config changed)
+    is refused with the differing parameters named
+    (:func:`check_resumes_into`).
     """
 
     priority = 'VERY_HIGH'
@@ -124,6 +153,8 @@ class SafeResumeHook(Hook):
                 if info.status == 'unreadable' or (
                         info.status == 'foreign' and runner._resume):
                     raise RuntimeError(info.reason)
+                if runner._resume:
+                    check_resumes_into(runner.model, load_from)
             return
         if not runner._resume:
             return
@@ -144,5 +175,6 @@ class SafeResumeHook(Hook):
                 'scratch')
             runner._resume = False
             return
+        check_resumes_into(runner.model, chosen)
         runner.logger.info(f'resume: continuing from {chosen}')
         runner._load_from = chosen

@@ -42,6 +42,7 @@ from mmengine.logging import MMLogger
 from shapely.geometry import Polygon
 
 from mmocr.registry import METRICS
+from ..submission import submission_instances
 
 #: (tr, tp) of the Total-Text script, and the stricter-recall / looser-
 #: precision pair TextBPN also reports.
@@ -175,9 +176,11 @@ class DetEvalMetric(BaseMetric):
             tables. Default: the Total-Text script's ``(0.7, 0.6)``.
         pred_score_thr (float): Predictions scored below it are dropped
             first (DetEval scores what a submission contains).
-        official_rounding (bool): Round predicted coordinates to integers
-            first, as a submission file holds them (the script reads
-            integers).
+        official_rounding (bool): Score the polygons the ``totaltext-det``
+            submission holds (:func:`~oclip_mmocr.evaluation.submission.
+            submission_polygon`: integer coordinates, a polygon that
+            rounding folds repaired, one with no area left out), so the
+            number is the one ``Deteval.py`` gives on the written files.
         fsc_k (float): Credit of a split or merged match.
         k (int): Overlaps needed to try a split or merged match.
         dont_care_thr (float): The don't-care removal threshold.
@@ -207,17 +210,22 @@ class DetEvalMetric(BaseMetric):
                 data_samples: Sequence[Dict]) -> None:
         for ds in data_samples:
             pred, gt = ds.get('pred_instances'), ds.get('gt_instances')
-            scores = pred.get('scores')
-            if isinstance(scores, torch.Tensor):
-                scores = scores.cpu().numpy()
-            scores = np.asarray(scores, np.float32).reshape(-1)
-            preds = [
-                np.asarray(p, np.float64)
-                for p, s in zip(pred['polygons'], scores)
-                if s >= self.pred_score_thr
-            ]
             if self.official_rounding:
-                preds = [np.round(p) for p in preds]
+                # The writer's geometry, not a rounding of our own: the
+                # column must be the score of the file a user submits.
+                polys, _, _, _ = submission_instances(
+                    pred, self.pred_score_thr)
+                preds = [p.astype(np.float64) for p in polys]
+            else:
+                scores = pred.get('scores')
+                if isinstance(scores, torch.Tensor):
+                    scores = scores.cpu().numpy()
+                scores = np.asarray(scores, np.float32).reshape(-1)
+                preds = [
+                    np.asarray(p, np.float64)
+                    for p, s in zip(pred['polygons'], scores)
+                    if s >= self.pred_score_thr
+                ]
             ignored = gt.get('ignored')
             if isinstance(ignored, torch.Tensor):
                 ignored = ignored.cpu().numpy()

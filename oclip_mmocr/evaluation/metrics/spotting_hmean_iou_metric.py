@@ -144,8 +144,10 @@ class SpottingHmeanIOUMetric(BaseMetric):
           don't-care, the others are normalised
           (:func:`rrc_spotting_transcription`) and must equal the
           prediction, case-insensitively.
-        - ``'totaltext'``: Total-Text's end-to-end script: the same rule as
-          the RRC end-to-end one.
+        - ``'totaltext'``: AdelaiDet's Total-Text end-to-end script
+          (``adet/evaluation/text_eval_script.py``): the RRC end-to-end
+          rule on polygons; with ``word_spotting=True`` (what AdelaiDet
+          runs for Total-Text by default) the RRC word-spotting rule.
         - ``'lsvt'``: exact match (CJK text, case-insensitive Latin), plus
           ``1-NED``: 1 minus the mean normalised edit distance over matched
           pairs, unmatched ground truths and unmatched predictions (each of
@@ -172,7 +174,8 @@ class SpottingHmeanIOUMetric(BaseMetric):
             file name without extension.
         lexicon_pair_pattern (str, optional): Per-image pair list name in
             ``lexicon_dir`` (e.g. ``'pair_voc_{stem}.txt'``).
-        word_spotting (bool): The RRC word-spotting rules (ICDAR2015).
+        word_spotting (bool): The RRC word-spotting rules (ICDAR2015, and
+            Total-Text as AdelaiDet scores it).
         official_rounding (bool): Score the polygons a submission file
             would hold (:func:`~oclip_mmocr.evaluation.submission.
             submission_polygon`: integer coordinates, still simple).
@@ -208,8 +211,9 @@ class SpottingHmeanIOUMetric(BaseMetric):
         if lexicon not in LEXICONS[protocol]:
             raise ValueError(f'{protocol} has the lexicons '
                              f'{LEXICONS[protocol]}, got {lexicon!r}')
-        if word_spotting and protocol != 'icdar2015':
-            raise ValueError('word_spotting is the ICDAR2015 protocol')
+        if word_spotting and protocol == 'lsvt':
+            raise ValueError('word_spotting is an ICDAR2015 / Total-Text '
+                             'rule (LSVT scores exact match and 1-NED)')
         self.protocol, self.lexicon = protocol, lexicon
         self.lexicon_words: Optional[List[str]] = None
         self.lexicon_pairs: Optional[Dict[str, str]] = None

@@ -6,6 +6,7 @@ import pytest
 from mmengine.runner import Runner
 
 from oclip_mmocr.engine.hooks import choose_checkpoint
+from oclip_mmocr.utils.checkpoint_check import CheckpointModelMismatchError
 from tests.crash_helpers import (PER_EPOCH, _CaptureStartHook,
                                  copy_run, crash_cfg)
 
@@ -84,3 +85,29 @@ def test_resume_without_any_loadable_checkpoint_fails_clearly(tmp_path):
     empty = tmp_path / 'empty'
     empty.mkdir()
     assert choose_checkpoint(str(empty))[0] is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('how', ['auto', 'explicit'])
+def test_resume_with_a_changed_model_names_what_differs(trained_dir, tmp_path,
+                                                        synthetic_root, how):
+    """The config changed after the run started (text width 32 -> 48):
+    resuming names the checkpoint, the parameters that differ and says the
+    config changed, before MMEngine's bare size-mismatch error; the
+    checkpoints are left as they were."""
+    work = copy_run(trained_dir, tmp_path / 'work')
+    before = sorted(os.listdir(work))
+    cfg = crash_cfg(work, synthetic_root, epochs=4)
+    cfg.model.text_encoder.update(width=48, embed_dims=48)
+    cfg.model.decoder.update(embed_dims=48)
+    cfg.resume = True
+    if how == 'explicit':
+        cfg.load_from = str(work / 'epoch_2.pth')
+    with pytest.raises(CheckpointModelMismatchError) as e:
+        Runner.from_cfg(cfg).train()
+    msg = str(e.value)
+    name = 'epoch_2.pth' if how == 'explicit' else 'epoch_3.pth'
+    assert name in msg and 'config changed' in msg
+    assert 'text_encoder.' in msg and 'checkpoint (' in msg
+    assert 'model (' in msg and '48' in msg
+    assert sorted(os.listdir(work)) == before
