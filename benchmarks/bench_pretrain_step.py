@@ -121,6 +121,8 @@ LABELS = {
     'released': 'released code',
     'fp32': 'ours, fp32',
     'fp32-compile': 'ours, fp32, compiled trunk',
+    'fp32-compile-nolayout': 'ours, fp32, compiled trunk, inductor '
+    'layout_optimization=False',
     'fp32-cl': 'ours, fp32, channels-last trunk',
     'fp32-cl-compile': 'ours, fp32, channels-last compiled trunk',
     'fp32-cl-compile-all': 'ours, fp32, channels-last compiled trunk, '
@@ -156,7 +158,11 @@ def build_variant(name: str, base, args, batch):
         model.image_encoder.channels_last = True
         model.image_encoder.backbone.to(memory_format=torch.channels_last)
     if 'compile' in name:
-        model.image_encoder.backbone.compile()
+        # -nolayout: inductor keeps the contiguous layout (by default it
+        # makes graphs with oneDNN convolutions channels-last).
+        model.image_encoder.backbone.compile(**(
+            dict(options=dict(layout_optimization=False))
+            if name.endswith('-nolayout') else {}))
     if name.endswith('-all'):
         # The attention pool too, and AdamW's fused kernel.
         model.image_encoder.attnpool.compile()
@@ -210,6 +216,9 @@ def main() -> None:
                         help='write the table into PAGE (docs/speed.md) '
                         'between <!-- bench:pretrain-SIZExBATCH-DEVICE --> '
                         'markers')
+    parser.add_argument('--doc-key', default=None,
+                        help='block name for --write-doc (default: '
+                        'pretrain-SIZExBATCH-DEVICE)')
     parser.add_argument('--device', default='cuda'
                         if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--released-model', default=None,
@@ -300,7 +309,7 @@ def main() -> None:
     table = '\n'.join(lines)
     print(table)
     if args.write_doc:
-        key = f'pretrain-{args.size}x{args.batch_size}-' + (
+        key = args.doc_key or f'pretrain-{args.size}x{args.batch_size}-' + (
             'cuda' if dev.startswith('cuda') else 'cpu')
         write_doc_block(args.write_doc, key, table)
         print(f'wrote block {key} of {args.write_doc}', file=sys.stderr)

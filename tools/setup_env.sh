@@ -21,6 +21,7 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(stamp_of)" ] && "$VENV/bin/python
 fi
 
 say() { echo "[setup_env] $*"; }
+started=$(date +%s)
 if [ ! -x "$VENV/bin/python" ]; then
   say "creating virtualenv $VENV with $PYTHON"
   "$PYTHON" -m venv "$VENV"
@@ -41,7 +42,7 @@ if ! "$PY" -c 'import mmcv, mmcv._ext; assert mmcv.__version__ == "2.0.1"' 2>/de
   dir=$CACHE/mmcv-2.0.1-$key-$variant
   wheel=$(ls "$dir"/mmcv-2.0.1-*.whl 2>/dev/null | head -n1 || true)
   if [ -z "$wheel" ]; then
-    say "no cached mmcv wheel in $dir: building it, once: 6-25 minutes on 2 cores (367 s, 532 s, 1500 s measured)"
+    say "no cached mmcv wheel in $dir: building it, once: 6-25 minutes on 2 cores (367 s, 532 s, 720 s, 1500 s measured)"
     pip_install --quiet mmengine addict yapf packaging pyyaml
     tmp=$dir.partial.$$
     bash "$ROOT/tools/build_mmcv_wheel.sh" "$PY" "$tmp"
@@ -57,4 +58,4 @@ say "installing mmengine, mmdet, mmocr and oclip_mmocr (editable)"
 pip_install --quiet -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt" -e "$ROOT"
 "$PY" -c 'import mmcv._ext, mmdet.models, mmocr.models, oclip_mmocr' || { say "import check failed"; exit 1; }
 stamp_of > "$STAMP"
-say "ready: $VENV"
+say "ready: $VENV (installed in $(( $(date +%s) - started )) s on $(nproc) cores)"

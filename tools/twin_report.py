@@ -175,8 +175,8 @@ OFFICIAL_TITLES = {
 }
 for _lex in ('none', 'generic', 'weak', 'strong', 'full'):
     _what = 'no lexicon' if _lex == 'none' else f'{_lex} lexicon'
-    _how = ('RRC / Total-Text end-to-end script' if _lex == 'none' else
-            'Mask TextSpotter v3 lexicon protocol')
+    _how = ("RRC / AdelaiDet's Total-Text end-to-end script"
+            if _lex == 'none' else 'Mask TextSpotter v3 lexicon protocol')
     OFFICIAL_TITLES[f'e2e_{_lex}'] = f'End to end, {_what} ({_how})'
     OFFICIAL_TITLES[f'spot_{_lex}'] = (
         f'Word spotting, {_what} (RRC word-spotting script' +

@@ -167,8 +167,25 @@ def test_official_evaluation_settings(path):
         deteval = next(e for e in evaluators if e['type'] == 'DetEvalMetric')
         assert [tuple(s) for s in deteval['settings']] == [(0.7, 0.6),
                                                            (0.8, 0.4)]
+        # The official number scores the submission's geometry.
+        assert deteval.get('official_rounding') is True, name
     else:
         assert 'DetEvalMetric' not in types
+    # By default MMOCR's number and the dataset's official protocol, each
+    # under its own prefix (configs/finetune/_base_/evaluation.py).
+    assert 'HmeanIOUMetric' in types, name
+    official = {e.get('prefix'): e for e in evaluators
+                if e['type'] == 'SubmissionHmeanIOUMetric'}
+    if 'icdar2015' in name:
+        assert official['icdar2015_rrc'].get('quadrilaterals') is True
+    elif 'ctw1500' in name:
+        assert not official['ctw1500_voc'].get('quadrilaterals', False)
+    for e in evaluators:
+        if e['type'] == 'SpottingHmeanIOUMetric':
+            assert e.get('official_rounding') is True, (name, e)
+            assert e.get('quadrilaterals', False) == ('icdar2015' in name)
+    if cfg.model.type == 'MTSSpotter':
+        assert any(e.get('word_spotting') for e in evaluators), name
     if cfg.model.type == 'MTSSpotter':
         protocol = evaluators[0]['protocol']
         assert set(cfg.spotting_lexicons) == set(LEXICONS[protocol]) - {

@@ -1,6 +1,9 @@
 """OCLIPImageEncoder: shapes, positional-embedding interpolation, the
 channels-last numerics docs/speed.md states, the compiled trunk."""
 import copy
+import importlib.util
+import os.path as osp
+import sys
 
 import pytest
 import torch
@@ -77,31 +80,16 @@ def test_channels_last_numerics_are_what_the_docs_say():
 
 
 @pytest.mark.slow
-def test_compiled_trunk_keeps_layout_keys_and_numbers():
-    """``compile=True`` under ``'auto'`` stays contiguous on a CPU; its
-    training step is within 4x of the eager contiguous trunk's distance to
-    float64 (measured 2.4x, about the eager channels-last trunk's:
-    docs/speed.md); same state-dict keys; the compile time is logged."""
+def test_compiled_trunk_keeps_layout_keys_and_logs():
+    """``compile=True`` under ``'auto'`` stays contiguous on a CPU (in its
+    parameters: inductor may still run its graph channels-last, see the
+    next test); same state-dict keys; the compile time is logged."""
     enc = MODELS.build(_encoder_cfg(compile=True))
     assert enc.channels_last is False
     torch.manual_seed(0)
     eager = MODELS.build(_encoder_cfg())
     enc.load_state_dict(eager.state_dict())
     assert list(enc.state_dict()) == list(eager.state_dict())
-    ref = copy.deepcopy(eager).double()
-    x = torch.randn(4, 3, 64, 64)
-
-    def run(model, inputs):
-        model.train()
-        g, t = model(inputs)
-        (g.square().sum() + t.square().mean()).backward()
-        return g.detach().double()
-
-    g64 = run(ref, x.double())
-    err_eager = (run(eager, x) - g64).norm() / g64.norm()
-    eager_cl = MODELS.build(_encoder_cfg(channels_last=True))
-    eager_cl.load_state_dict(eager.state_dict())
-    err_cl = (run(eager_cl, x) - g64).norm() / g64.norm()
     import logging
 
     from mmengine.logging import MMLogger
@@ -111,9 +99,42 @@ def test_compiled_trunk_keeps_layout_keys_and_numbers():
     logger = MMLogger.get_current_instance()
     logger.addHandler(handler)
     try:
-        err_compiled = (run(enc, x) - g64).norm() / g64.norm()
+        enc.train()
+        g, t = enc(torch.randn(2, 3, 64, 64))
+        (g.square().sum() + t.square().mean()).backward()
     finally:
         logger.removeHandler(handler)
-    assert err_compiled < 4 * err_eager + 1e-7, (err_compiled, err_eager)
-    assert err_compiled < 2 * err_cl, (err_compiled, err_cl)
+    assert enc.backbone.stem[0].weight.is_contiguous()
     assert any('compiled the image trunk in' in m for m in lines), lines
+
+
+@pytest.mark.slow
+def test_compiled_r50_trunk_numerics_over_seeds():
+    """What docs/speed.md says of the compiled R50 trunk's training step,
+    at R50 width on three seeds (benchmarks/numerics_compiled_trunk.py
+    measures it): the eager contiguous trunk is within 2e-4 of float64 in
+    its embeddings; the compiled trunk (the R50 configs' default) is
+    further in its gradients on every seed (2.7-16x the eager median
+    measured), though within 50x and 1e-3 in its embeddings; inductor's
+    layout optimisation is a cause: with ``layout_optimization=False`` the
+    gradients are closer to float64 than the default's on every seed. If a
+    PyTorch release changes that, this fails and the docs must change."""
+    from tests.helpers import REPO
+    spec = importlib.util.spec_from_file_location(
+        'numerics_compiled_trunk',
+        osp.join(REPO, 'benchmarks', 'numerics_compiled_trunk.py'))
+    bench = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, osp.join(REPO, 'benchmarks'))
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        sys.path.remove(osp.join(REPO, 'benchmarks'))
+    res = bench.errors([0, 1, 2])
+    eager = res['eager, contiguous']
+    default = res['compiled (R50 config default)']
+    nolayout = res['compiled, layout_optimization=False']
+    for seed, (e, c, n) in enumerate(zip(eager, default, nolayout)):
+        assert e[0] < 2e-4, (seed, e)
+        assert c[0] < 1e-3, (seed, c)
+        assert e[1] < c[1] < 50 * e[1], (seed, e, c)
+        assert n[1] < c[1], (seed, n, c)

@@ -4,7 +4,6 @@
 _base_ = [
     '_base_psenet_r50_fpnf_600e_ctw1500.py',
     'mmocr::textdet/_base_/datasets/totaltext.py',
-    '../_base_/evaluation.py',
 ]
 test_pipeline_totaltext = _base_.test_pipeline_ctw[:3] + [
     dict(type='FixInvalidPolygon')

@@ -17,3 +17,7 @@ default_hooks = dict(checkpoint=dict(interval=4))
 param_scheduler = [
     dict(type='MultiStepLR', milestones=[8, 16], end=max_epochs),
 ]
+# LSVT has no official detection script we compare with: MMOCR's metric only
+# (not the CTW1500 protocol of the recipe this is built on).
+val_evaluator = [dict(type='HmeanIOUMetric')]
+test_evaluator = val_evaluator

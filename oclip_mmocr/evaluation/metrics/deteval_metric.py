@@ -28,10 +28,14 @@ read and re-implemented here:
 - Precision = credits / detections, recall = credits / ground truths, both
   summed over the dataset before dividing.
 
-Known difference: the script divides by a detection's area and crashes on a
-zero-area detection; here such a detection overlaps nothing (``tau = 0``)
-and counts as a false positive. A zero-area ground truth likewise cannot be
-matched and counts as a miss.
+With ``official_rounding`` the metric scores the polygons the
+``totaltext-det`` writer puts in the file (one ``submission_polygon`` for
+both), so it equals the script run on that file, bad geometry included.
+Known difference otherwise: the script divides by a detection's area and
+crashes on a zero-area detection (the writer leaves such a prediction out);
+without ``official_rounding`` it overlaps nothing here (``tau = 0``) and
+counts as a false positive. A zero-area ground truth cannot be matched and
+counts as a miss.
 """
 from typing import Dict, List, Optional, Sequence, Tuple
 

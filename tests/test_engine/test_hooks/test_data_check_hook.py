@@ -1,5 +1,6 @@
 """Bad data is found before training depends on it: malformed polygons
-always, unreadable images with ``--check-data``; our pretraining dataset
+and empty/truncated image files always, undecodable images with
+``--check-data``, and what only loading finds names its file and sample; our pretraining dataset
 names a non-UTF-8 file, reports duplicates and counts skipped images."""
 import json
 import logging
@@ -97,7 +98,10 @@ def test_training_refuses_bad_data_before_the_first_iteration(bad_set,
     assert runner.iter == 0
     msg = str(e.value)
     assert '[train]' in msg and 'instance 1: polygon has 2 points' in msg
-    assert 'empty.jpg' not in msg  # images only with --check-data
+    # By default every image file is checked quickly (no decoding): an
+    # empty and a truncated JPEG are found before training.
+    assert 'empty.jpg: empty file' in msg and 'trunc.jpg: truncated' in msg
+    assert 'polygons and image files of' in msg
     # tools/train.py --check-data: every image decoded as well.
     config = tmp_path / 'cfg.py'
     _demo_cfg(bad_set, tmp_path / 'work2').dump(str(config))
@@ -108,6 +112,71 @@ def test_training_refuses_bad_data_before_the_first_iteration(bad_set,
     assert proc.returncode != 0
     assert 'empty.jpg: empty file' in out and 'trunc.jpg: truncated' in out
     assert 'training not started' in out
+
+
+def _undecodable_set(root):
+    """One good image and one that passes the quick check (JPEG start and
+    end markers, plausible size) but cannot be decoded; a `[]` polygon on
+    a third entry is caught before training."""
+    img = (np.random.default_rng(0).random((64, 96, 3)) * 255).astype(
+        np.uint8)
+    (root / 'imgs').mkdir(parents=True)
+    cv2.imwrite(str(root / 'imgs/good.jpg'), img)
+    (root / 'imgs/garbled.jpg').write_bytes(
+        b'\xff\xd8' + bytes(range(256)) * 8 + b'\xff\xd9')
+    entry = dict(height=64, width=96,
+                 instances=[dict(polygon=BOX, bbox=[10, 10, 60, 30],
+                                 bbox_label=0, ignore=False)])
+    ann = dict(metainfo=dict(dataset_type='TextDetDataset',
+                             task_name='textdet',
+                             category=[dict(id=0, name='text')]),
+               data_list=[dict(entry, img_path='imgs/good.jpg'),
+                          dict(entry, img_path='imgs/garbled.jpg')])
+    (root / 'textdet_train.json').write_text(json.dumps(ann))
+    return root
+
+
+@pytest.mark.slow
+def test_a_sample_failing_mid_run_names_file_and_sample(tmp_path):
+    """Past the quick check, loading fails: the run stops with the
+    annotation file, the image and the sample index, not MMOCR's bare
+    error; the empty-polygon case never gets that far."""
+    from oclip_mmocr.datasets.data_check import SampleLoadError
+    root = _undecodable_set(tmp_path / 'data')
+    cfg = _demo_cfg(root, tmp_path / 'work')
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(SampleLoadError) as e:
+        runner.train()
+    msg = str(e.value)
+    assert 'textdet_train.json' in msg and 'imgs/garbled.jpg (sample 1)' in msg
+    assert 'loading failed with' in msg
+
+    ann = json.loads((root / 'textdet_train.json').read_text())
+    ann['data_list'][0]['instances'][0]['polygon'] = []
+    (root / 'textdet_train.json').write_text(json.dumps(ann))
+    with pytest.raises(BadDataError, match=r'good.jpg: instance 0: polygon '
+                       r'has 0 points'):
+        Runner.from_cfg(_demo_cfg(root, tmp_path / 'work2')).train()
+
+
+def test_named_load_errors_wrapper(tmp_path):
+    """The wrapper names file, sample and malformed instances, survives
+    pickling (spawned data-loader workers) and wraps once."""
+    import pickle
+
+    from oclip_mmocr.datasets.data_check import (SampleLoadError,
+                                                 name_load_errors)
+    root = _undecodable_set(tmp_path)
+    ds = DATASETS.build(dict(
+        type='OCRDataset', data_root=str(root),
+        ann_file='textdet_train.json',
+        pipeline=[dict(type='LoadImageFromFile')]))
+    assert name_load_errors(ds) == 1 and name_load_errors(ds) == 0
+    assert ds[0]['img'].shape == (64, 96, 3)
+    clone = pickle.loads(pickle.dumps(ds))
+    for d in (ds, clone):
+        with pytest.raises(SampleLoadError, match=r'garbled.jpg \(sample 1\)'):
+            d.prepare_data(1)
 
 
 class _Records(logging.Handler):
