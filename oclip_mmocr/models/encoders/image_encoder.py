@@ -33,8 +33,10 @@ class OCLIPImageEncoder(BaseModule):
             wrapping it in DDP), contiguous on a CPU (compiled or not).
         compile (bool | dict): ``torch.compile`` the trunk in place (its
             state-dict keys are unchanged): batch norm and ReLU fused; a
-            dict is
-            passed as compile options. The first step then compiles (R50:
+            dict is passed as compile options (the R50 configs pass
+            ``options=dict(layout_optimization=False)``: inductor's CPU
+            layout optimisation runs the graph channels-last and moves the
+            gradients further from float64, docs/speed.md). The first step then compiles (R50:
             about 40 s on 2 CPU cores, seconds with a warm inductor cache,
             see ``TORCHINDUCTOR_CACHE_DIR``); its duration is logged. Defaults to
             False.

@@ -5,11 +5,14 @@ model = dict(
     data_preprocessor=dict(type='OCLIPDataPreprocessor'),
     image_encoder=dict(
         type='OCLIPImageEncoder',
-        # Compiled trunk (docs/speed.md: 1.5x on a CPU at the
-        # released code's numerics; the first step compiles, logged), in
-        # channels-last ('auto': on a GPU, or compiled; docs/speed.md).
+        # Compiled trunk (docs/speed.md; the first step compiles, logged),
+        # channels-last on a GPU ('auto'). Inductor's layout optimisation
+        # off: by default it runs oneDNN convolution graphs channels-last on
+        # a CPU whatever channels_last says, which moved the gradients 2.7-16x
+        # further from float64 than the eager trunk (1.9-4.4x without it)
+        # and was not faster (docs/speed.md, measured over three seeds).
         channels_last='auto',
-        compile=True,
+        compile=dict(options=dict(layout_optimization=False)),
         backbone=dict(
             type='CLIPResNet',
             depth=50,
