@@ -45,6 +45,7 @@ from twin_report import (build_rows, describe_config,  # noqa: E402
                          to_markdown, write_csv)
 
 from oclip_mmocr.evaluation import score_predictions  # noqa: E402
+from oclip_mmocr.evaluation.bootstrap import image_counts  # noqa: E402
 from oclip_mmocr.utils.cli import config_variables  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -179,6 +180,10 @@ def main() -> int:
             info['scores'] = score_predictions(
                 samples, args.fixed_thr, e2e_protocol=info['e2e_protocol'],
                 dataset=info['dataset_key'], lexicons=info['lexicons'])
+            # Per-image counts at the fixed threshold: the twins are tested
+            # on the same images in the same order (the test loader does
+            # not shuffle), which the paired interval relies on.
+            info['counts'] = image_counts(samples, args.fixed_thr)
         finally:
             logger.setLevel(level)
         info['test_images'] = len(samples)

@@ -143,6 +143,8 @@ def build_rows(results: Iterable[Dict],
             row['delta_hmean'] = (
                 row['oclip_hmean'] - row['baseline_hmean']
                 if oclip and base else None)
+            if protocol == 'fixed':
+                row.update(delta_interval(oclip, base))
             if reference is not None:
                 for tag, init in (('oclip', 'oCLIP'), ('baseline',
                                                        base_init)):
@@ -154,12 +156,27 @@ def build_rows(results: Iterable[Dict],
     return rows
 
 
+def delta_interval(oclip: Optional[Dict], base: Optional[Dict]) -> Dict:
+    """The 95 % paired image-bootstrap interval of oCLIP - baseline at
+    the fixed threshold, from each twin's per-image counts (``counts``:
+    one checkpoint each, so it carries the test set's noise, not the
+    seeds'); empty when either twin has none or they differ in images."""
+    a = (oclip or {}).get('counts')
+    b = (base or {}).get('counts')
+    if a is None or b is None or np.shape(a) != np.shape(b) or not len(a):
+        return {}
+    from oclip_mmocr.evaluation.bootstrap import paired_bootstrap
+    res = paired_bootstrap(np.asarray(a)[None], np.asarray(b)[None])
+    return dict(delta_low=res['low'], delta_high=res['high'])
+
+
 PROTOCOL_TITLES = {
     'best': "Best of thresholds (MMOCR's report: hmean maximised over "
     'score thresholds on the test set itself)',
     'fixed': 'Fixed score threshold (one threshold for every model, chosen '
     "before seeing any test result: the fair number; MMOCR's "
-    'HmeanIOUMetric)',
+    'HmeanIOUMetric; Δ with its 95 % paired bootstrap interval over test '
+    'images, one checkpoint per twin)',
 }
 #: The official protocols: key -> what it is and which script it matches.
 OFFICIAL_TITLES = {
@@ -227,9 +244,12 @@ def to_markdown(rows: Sequence[Dict]) -> str:
             head.append('published H (base / oCLIP)')
 
         def cells(r, protocol=protocol):
+            delta = fmt(r['delta_hmean'], signed=True)
+            if r.get('delta_low') is not None:
+                delta += (f" [{fmt(r['delta_low'], 3, True)}, "
+                          f"{fmt(r['delta_high'], 3, True)}]")
             c = [r['dataset'], r['detector'], r['baseline_init'] or '-',
-                 prh(r, 'baseline'), prh(r, 'oclip'),
-                 fmt(r['delta_hmean'], signed=True)]
+                 prh(r, 'baseline'), prh(r, 'oclip'), delta]
             if protocol == 'best':
                 c.insert(5, f"{fmt(r['baseline_thr'], 1)} / "
                          f"{fmt(r['oclip_thr'], 1)}")

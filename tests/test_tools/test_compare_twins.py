@@ -48,6 +48,11 @@ def test_compare_twins_tool(tmp_path):
     with open(work / 'comparison.csv') as f:
         rows = list(csv.DictReader(f))
     assert [r['protocol'] for r in rows] == ['best', 'fixed']
+    # The fixed threshold's difference comes with its paired bootstrap
+    # interval over the 4 test images (the same images for both twins).
+    fixed = rows[1]
+    assert float(fixed['delta_low']) <= float(fixed['delta_high'])
+    assert 'Δ with its 95 % paired bootstrap interval' in md
 
     best = rows[0]
     for tag, config in (('oclip', CONFIGS[0]), ('baseline', CONFIGS[1])):

@@ -77,3 +77,37 @@ def test_available_lexicons(tmp_path):
     from oclip_mmocr.evaluation.protocol_scores import available_lexicons
     found, missing = available_lexicons(cfg)
     assert list(found) == ['generic'] and missing == ['weak', 'strong']
+
+
+def test_fixed_threshold_delta_has_its_interval():
+    """With per-image counts (compare_twins stores them), the fixed
+    threshold's Δ comes with its paired image-bootstrap interval; a twin
+    that is better on real samples gets an interval above zero, equal
+    twins one around zero."""
+    from oclip_mmocr.evaluation.bootstrap import image_counts
+    good = random_det_samples(3)
+    worse = [dict(s, pred_instances=dict(
+        s['pred_instances'],
+        scores=s['pred_instances']['scores'] * (i % 2)))  # half the images
+        for i, s in enumerate(good)]                       # find nothing
+    results = [dict(_result('dbnet', 'oCLIP', 0.8),
+                    counts=image_counts(good, 0.5)),
+               dict(_result('dbnet', 'ImageNet', 0.6),
+                    counts=image_counts(worse, 0.5))]
+    rows = report.build_rows(results)
+    fixed = next(r for r in rows if r['protocol'] == 'fixed')
+    assert 0 < fixed['delta_low'] < fixed['delta_high']
+    best = next(r for r in rows if r['protocol'] == 'best')
+    assert 'delta_low' not in best  # only at the fixed threshold
+    md = report.to_markdown(rows)
+    assert f"+0.2000 [{fixed['delta_low']:+.3f}, " \
+           f"{fixed['delta_high']:+.3f}]" in md
+    same = report.build_rows([dict(r, counts=image_counts(good, 0.5))
+                              for r in results])
+    fixed = next(r for r in same if r['protocol'] == 'fixed')
+    assert fixed['delta_low'] == fixed['delta_high'] == 0
+    # Without counts (or on different images): no interval, as before.
+    assert 'delta_low' not in next(
+        r for r in report.build_rows([_result('x', 'oCLIP', .5),
+                                      _result('x', 'ImageNet', .4)])
+        if r['protocol'] == 'fixed')
