@@ -40,7 +40,7 @@ def test_demo_config_on_own_data(twin, tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     # Read the sample (10 real images), not generated data; evaluated.
-    assert 'data check: polygons of 20 images OK' in out
+    assert 'data check: polygons and image files of 20 images OK' in out
     assert re.search(r'icdar/hmean: [0-9.]+', out), out[-2000:]
     assert 'generating' not in out  # no synthetic split was made
     # img_size reached both pipelines (parsed with the option).
