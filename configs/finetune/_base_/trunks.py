@@ -60,6 +60,19 @@ clip_normalization = dict(
     std=[68.5005327, 66.6321579, 70.32316305])
 imagenet_normalization = dict(
     mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
+# What the oCLIP twin feeds its trunk. 'clip' (default): the statistics the
+# trunk was pretrained with (bytedance/oclip and our pretraining normalise
+# with CLIP's). 'imagenet': MMOCR's published oCLIP rows (its *-oclip_*
+# configs keep the ImageNet preprocessor of their base) and the official
+# PSENet code (dataset/psenet/*.py) -- set it to compare with those numbers:
+# `--cfg-options oclip_normalization=imagenet` (or OCLIP_OCLIP_NORMALIZATION).
+oclip_normalization = '{{$OCLIP_OCLIP_NORMALIZATION:clip}}'
+if oclip_normalization not in ('clip', 'imagenet'):
+    raise ValueError("oclip_normalization must be 'clip' or 'imagenet', got "
+                     f'{oclip_normalization!r}')
+oclip_input_normalization = (
+    clip_normalization
+    if oclip_normalization == 'clip' else imagenet_normalization)
 
 custom_hooks = [
     dict(type='BackboneCheckpointHook'),

@@ -1,5 +1,8 @@
 # MMOCR has no DBNet on CTW1500: the curved-text (Total-Text) recipe above on
 # MMOCR's CTW1500 dataset files.
+# Reference: MMOCR configs/textdet/dbnet/
+# dbnet_resnet50-oclip_1200e_icdar2015.py (optimisation) and
+# dbnet_resnet18_fpnc_1200e_totaltext.py (curved text).
 _base_ = [
     '_base_dbnet_r50_1200e_totaltext.py',
     'mmocr::textdet/_base_/datasets/ctw1500.py',

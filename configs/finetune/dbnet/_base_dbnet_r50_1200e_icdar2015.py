@@ -1,5 +1,7 @@
 # DBNet R50 on ICDAR2015, both twins: MMOCR's R50 recipe (no DCN, SGD lr
 # 0.002 with warm-up, 1200 epochs, test scale 4068x1024).
+# Reference: MMOCR configs/textdet/dbnet/dbnet_resnet50_1200e_icdar2015.py
+# (its oCLIP row, dbnet_resnet50-oclip_1200e_icdar2015.py, the same recipe).
 _base_ = [
     'mmocr::textdet/dbnet/dbnet_resnet50_1200e_icdar2015.py',
     '../_base_/evaluation.py',

@@ -1,4 +1,4 @@
 # The oCLIP twin of dbnet_r50-imagenet_1200e_icdar2015.py.
 _base_ = ['_base_dbnet_r50_1200e_icdar2015.py', '../_base_/trunks.py']
 _base_.model.backbone = _base_.oclip_r50
-_base_.model.data_preprocessor.update(_base_.clip_normalization)
+_base_.model.data_preprocessor.update(_base_.oclip_input_normalization)

@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/evaluation.py',
 ]
 _base_.model.backbone = _base_.oclip_r50
-_base_.model.data_preprocessor.update(_base_.clip_normalization)
+_base_.model.data_preprocessor.update(_base_.oclip_input_normalization)
 # DetEval too (docs/evaluation.md).
 val_evaluator = _base_.totaltext_det_evaluator
 test_evaluator = val_evaluator

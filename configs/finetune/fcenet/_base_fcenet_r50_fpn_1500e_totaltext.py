@@ -1,5 +1,7 @@
-# FCENet R50 on Total-Text: MMOCR's recipe (SGD lr 1e-3, 1500 epochs, test
-# scale 1280x960), emitting simple polygons (MMOCR's config inherits 'quad'
+# FCENet R50 on Total-Text, both twins. Reference: MMOCR configs/textdet/
+# fcenet/fcenet_resnet50_fpn_1500e_totaltext.py (SGD lr 1e-3, batch 16, 1500
+# epochs, test scale 1280x960; MMOCR has no oCLIP row here to take a rate
+# from), emitting simple polygons (MMOCR's config inherits 'quad'
 # from its base; curved words need polygons, as on CTW1500) and scored with
 # DetEval too (docs/evaluation.md).
 _base_ = [

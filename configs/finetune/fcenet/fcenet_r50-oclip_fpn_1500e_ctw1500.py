@@ -1,4 +1,4 @@
 # The oCLIP twin of fcenet_r50-imagenet_fpn_1500e_ctw1500.py.
 _base_ = ['_base_fcenet_r50_fpn_1500e_ctw1500.py', '../_base_/trunks.py']
 _base_.model.backbone = dict(_base_.oclip_r50, out_indices=(1, 2, 3))
-_base_.model.data_preprocessor.update(_base_.clip_normalization)
+_base_.model.data_preprocessor.update(_base_.oclip_input_normalization)

@@ -1,3 +1,5 @@
+# Reference: the Mask TextSpotter v3 paper (ECCV 2020); its code is
+# CC BY-NC and not followed.
 # Mask-TextSpotter-v3-style spotter, R50 + FPN (see oclip_mmocr/models/
 # textspot). Recipe after the paper, scaled to one dataset: SGD lr 0.01
 # (batch 8), 300 epochs with steps at 2/3 and 8/9, 640x640 training crops

@@ -1,5 +1,8 @@
 # PSENet R50 on CTW1500, both twins: MMOCR's recipe (Adam lr 1e-4, 600
 # epochs, test scale 1280x1280, polygons).
+# Reference: MMOCR configs/textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py
+# (trunk: _base_/trunks.py; MMOCR's exact baseline with its caffe-style
+# SyncBN trunk: psenet_r50-imagenet-mmocr_fpnf_600e_ctw1500.py).
 _base_ = [
     'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py',
     '../_base_/evaluation.py',

@@ -1,5 +1,8 @@
 # PSENet R50 on ICDAR2015, both twins: MMOCR's recipe (Adam lr 1e-4, 600
 # epochs, test scale 2240x2240, quadrilaterals).
+# Reference: MMOCR configs/textdet/psenet/
+# psenet_resnet50_fpnf_600e_icdar2015.py (its oCLIP row:
+# psenet_resnet50-oclip_fpnf_600e_icdar2015.py, the same recipe).
 _base_ = [
     'mmocr::textdet/psenet/psenet_resnet50_fpnf_600e_icdar2015.py',
     '../_base_/evaluation.py',

@@ -1,6 +1,7 @@
 # PSENet on ICDAR19-LSVT: MMOCR's curved-text (CTW1500) recipe, epochs cut so
 # that ~27k images give about the iterations of its 600 epochs (~38k at
 # batch 16), milestones kept at 1/3 and 2/3.
+# Reference: MMOCR configs/textdet/psenet/psenet_resnet50_fpnf_600e_ctw1500.py
 _base_ = [
     '_base_psenet_r50_fpnf_600e_ctw1500.py',
     '../_base_/datasets/lsvt.py',

@@ -2,4 +2,4 @@
 # (configs/pretrain/oclip_r50_lsvt.py).
 _base_ = ['_base_psenet_r50_fpnf_lsvt.py', '../_base_/lsvt_backbone.py']
 _base_.model.backbone = _base_.oclip_r50
-_base_.model.data_preprocessor.update(_base_.clip_normalization)
+_base_.model.data_preprocessor.update(_base_.oclip_input_normalization)

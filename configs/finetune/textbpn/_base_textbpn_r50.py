@@ -1,3 +1,4 @@
+# Reference: GXYM/TextBPN scripts/train_CTW1500.sh and train_textBPN.py.
 # TextBPN R50: the paper's recipe (TextBPN, ICCV 2021) with the released
 # code's settings where the paper is silent (GXYM/TextBPN: 4 graph-conv
 # layers, training proposals at distance 0.4 jittered by 0.8, words with an
