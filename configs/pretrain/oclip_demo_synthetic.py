@@ -20,7 +20,8 @@ model = dict(
     decoder=dict(grid_size=grid, embed_dims=128, num_layers=2, num_heads=4))
 
 max_epochs = 36
-train_cfg = dict(max_epochs=max_epochs)
+train_cfg = dict(
+    max_epochs=max_epochs, val_interval=max_epochs, val_iter_interval=288)
 # CPU: plain fp32 (mixed precision needs a GPU here).
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(lr=1e-3, weight_decay=0.05))

@@ -1,4 +1,5 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+import hashlib
 import inspect
 import json
 import logging
@@ -11,6 +12,30 @@ from mmengine.logging import print_log
 
 from mmocr.registry import DATASETS, TASK_UTILS, TRANSFORMS
 from ..models.char_dictionary import SKIP_REASONS, OCLIPDictionary
+
+SUBSETS = ('all', 'train', 'val')
+
+
+def stable_unit_hash(seed: int, key: str) -> float:
+    """A number in [0, 1) fixed by ``seed`` and ``key`` alone: the same on
+    every rank, every run and every Python (unlike ``hash``)."""
+    digest = hashlib.sha1(f'{seed}:{key}'.encode('utf-8')).digest()
+    return int.from_bytes(digest[:8], 'big') / 2.0**64
+
+
+def check_fraction(name: str, value: float, allow_zero: bool = False) -> float:
+    """``value`` as a float, or a one-line error naming the setting."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f'{name} must be a number in '
+                         f'{"[0" if allow_zero else "(0"}, 1], got '
+                         f'{value!r}') from None
+    low_ok = value >= 0 if allow_zero else value > 0
+    if not (low_ok and value <= 1):
+        raise ValueError(f'{name} must be in {"[0" if allow_zero else "(0"}'
+                         f', 1], got {value}')
+    return value
 
 
 def load_annotation_json(ann_file: str) -> Dict:
@@ -70,12 +95,27 @@ class OCLIPDataset(BaseDataset):
     dataset's unless their config sets one, so a config names the
     dictionary once.
 
+    Held-out subset and data portion: each usable image gets a number in
+    [0, 1) from ``subset_seed`` and its ``img_path`` alone
+    (:func:`stable_unit_hash`), so the subsets are the same on every rank,
+    on resume and across runs, whatever the annotation order. Images under
+    ``val_fraction`` form the ``'val'`` subset, the others ``'train'``;
+    ``pretrain_fraction`` then keeps that share of the training images,
+    those with the smallest numbers, so a smaller portion is contained in a
+    larger one (the paper's data-portion study). Both are logged.
+
     Args:
         ann_file (str): Annotation JSON, relative to ``data_root``.
         dictionary (dict | OCLIPDictionary): The character dictionary; it
             decides which words are usable.
         data_root (str, optional): Dataset root.
         data_prefix (dict): Prefix joined to ``img_path``.
+        subset (str): ``'all'`` (default), ``'train'`` or ``'val'``.
+        val_fraction (float): Share of the images held out as ``'val'``, in
+            [0, 1]. Defaults to 0.
+        pretrain_fraction (float): Share of the training images kept, in
+            (0, 1]. Defaults to 1. Applies to ``'train'`` and ``'all'``.
+        subset_seed (int): Fixes which images fall in each subset.
         **kwargs: See :class:`mmengine.dataset.BaseDataset`.
     """
 
@@ -85,7 +125,25 @@ class OCLIPDataset(BaseDataset):
                      type='OCLIPDictionary'),
                  data_root: Optional[str] = '',
                  data_prefix: Dict = dict(img_path=''),
+                 subset: str = 'all',
+                 val_fraction: float = 0.0,
+                 pretrain_fraction: float = 1.0,
+                 subset_seed: int = 0,
                  **kwargs) -> None:
+        if subset not in SUBSETS:
+            raise ValueError(
+                f'subset must be one of {SUBSETS}, got {subset!r}')
+        self.subset = subset
+        self.val_fraction = check_fraction(
+            'val_fraction', val_fraction, allow_zero=True)
+        self.pretrain_fraction = check_fraction('pretrain_fraction',
+                                                pretrain_fraction)
+        if subset == 'val' and self.val_fraction == 0:
+            raise ValueError("subset='val' needs val_fraction > 0")
+        if subset == 'val' and self.pretrain_fraction != 1:
+            raise ValueError('pretrain_fraction applies to training images; '
+                             "the 'val' subset is never subsampled")
+        self.subset_seed = int(subset_seed)
         self.dictionary = dictionary if isinstance(
             dictionary, OCLIPDictionary) else TASK_UTILS.build(dictionary)
         self.filter_stats: Counter = Counter()
@@ -202,4 +260,35 @@ class OCLIPDataset(BaseDataset):
             f'word; {stats["truncated"]} words longer than {max_chars} '
             'characters will be truncated',
             logger='current')
-        return kept
+        return self._select_subset(kept)
+
+    def _select_subset(self, infos: List[Dict]) -> List[Dict]:
+        """The held-out subset and the data portion (class docstring)."""
+        if self.subset == 'all' and self.val_fraction == 0 and \
+                self.pretrain_fraction == 1:
+            return infos
+        keyed = [(stable_unit_hash(self.subset_seed, info['img_path']), info)
+                 for info in infos]
+        val = [kv for kv in keyed if kv[0] < self.val_fraction]
+        train = [kv for kv in keyed if kv[0] >= self.val_fraction]
+        if self.subset == 'val':
+            pool = chosen = val
+        else:
+            pool = train if self.subset == 'train' else keyed
+            n = max(1, int(round(self.pretrain_fraction * len(pool))))
+            # The n smallest numbers, in annotation order.
+            cut = sorted(k for k, _ in pool)[n - 1] if pool else 0.0
+            chosen = [kv for kv in pool if kv[0] <= cut][:n]
+        if not chosen:
+            raise ValueError(
+                f'{self.ann_file}: subset={self.subset!r} with val_fraction='
+                f'{self.val_fraction} keeps none of its {len(infos)} usable '
+                'images')
+        print_log(
+            f'{type(self).__name__}({self.ann_file}): subset={self.subset!r}'
+            f' (val_fraction={self.val_fraction}, subset_seed='
+            f'{self.subset_seed}), pretrain_fraction='
+            f'{self.pretrain_fraction}: {len(chosen)} of {len(pool)} '
+            f'{self.subset} images ({len(infos)} usable in all)',
+            logger='current')
+        return [info for _, info in chosen]

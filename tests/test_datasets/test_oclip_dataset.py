@@ -224,3 +224,76 @@ def test_textdet_output_without_text_is_a_clear_error(tmp_path):
         dict(poly=[1, 1, 30, 1, 30, 10, 1, 10], ignore=False)])
     with pytest.raises(ValueError, match='packed.json.*textspotting'):
         _build(tmp_path, 'packed.json')
+
+
+# -- held-out subset and data portion -------------------------------------
+def _many(tmp_path, n=400):
+    items = [dict(img_path=f'img_{i:04d}.jpg',
+                  instances=[dict(text=f'w{i}')]) for i in range(n)]
+    return items, _write(tmp_path, items)
+
+
+def _paths(ds):
+    return [ds.get_data_info(i)['img_path'] for i in range(len(ds))]
+
+
+def test_val_and_train_subsets_partition_and_ignore_order(tmp_path):
+    items, ann = _many(tmp_path)
+    train = _paths(_build(tmp_path, ann, subset='train', val_fraction=0.1))
+    val = _paths(_build(tmp_path, ann, subset='val', val_fraction=0.1))
+    assert not set(train) & set(val)
+    assert len(train) + len(val) == 400
+    assert 25 <= len(val) <= 55  # ~40: a hash, not a count
+    # Annotation order does not move an image between subsets.
+    shuffled = _write(tmp_path, items[::-1], name='rev.json')
+    assert set(_paths(_build(tmp_path, shuffled, subset='val',
+                             val_fraction=0.1))) == set(val)
+    # Another seed holds out other images.
+    other = _paths(_build(tmp_path, ann, subset='val', val_fraction=0.1,
+                          subset_seed=1))
+    assert set(other) != set(val)
+
+
+def test_pretrain_fraction_is_nested_deterministic_and_logged(tmp_path):
+    _, ann = _many(tmp_path)
+    full = _paths(_build(tmp_path, ann, subset='train', val_fraction=0.1))
+    quarter, log = _logged(lambda: _paths(_build(
+        tmp_path, ann, subset='train', val_fraction=0.1,
+        pretrain_fraction=0.25)))
+    half = _paths(_build(tmp_path, ann, subset='train', val_fraction=0.1,
+                         pretrain_fraction=0.5))
+    assert len(quarter) == round(0.25 * len(full))
+    assert len(half) == round(0.5 * len(full))
+    assert set(quarter) < set(half) < set(full)
+    assert quarter == _paths(_build(tmp_path, ann, subset='train',
+                                    val_fraction=0.1, pretrain_fraction=0.25))
+    assert (f'pretrain_fraction=0.25: {len(quarter)} of {len(full)} train '
+            'images (400 usable in all)') in log
+
+
+@pytest.mark.parametrize('kwargs,match', [
+    (dict(pretrain_fraction=0), r'pretrain_fraction must be in \(0, 1\]'),
+    (dict(pretrain_fraction=1.5), r'pretrain_fraction must be in \(0, 1\]'),
+    (dict(pretrain_fraction='half'), 'pretrain_fraction must be a number'),
+    (dict(val_fraction=-0.1), r'val_fraction must be in \[0, 1\]'),
+    (dict(subset='test'), 'subset must be one of'),
+    (dict(subset='val'), 'needs val_fraction > 0'),
+])
+def test_bad_subset_settings_are_one_line_errors(tmp_path, kwargs, match):
+    _, ann = _many(tmp_path, 10)
+    with pytest.raises(ValueError, match=match) as err:
+        _build(tmp_path, ann, **kwargs)
+    assert '\n' not in str(err.value)
+
+
+def test_validation_masking_is_fixed_by_seed():
+    t = TRANSFORMS.build(dict(type='MaskCharacters', seed=0))
+    results = lambda: dict(img_path='x.jpg', words=['hello', 'world'])  # noqa
+    first = t(results())['mask_positions']
+    assert all((t(results())['mask_positions'] == first).all()
+               for _ in range(5))
+    other = TRANSFORMS.build(dict(type='MaskCharacters', seed=1))
+    positions = {tuple(other(dict(img_path=f'{i}.jpg',
+                                  words=['abcdefgh']))['mask_positions'])
+                 for i in range(40)}
+    assert len(positions) > 4  # spread over the word, not one position

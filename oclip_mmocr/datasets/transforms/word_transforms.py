@@ -8,6 +8,7 @@ from mmengine.logging import print_log
 
 from mmocr.registry import TASK_UTILS, TRANSFORMS
 from ...models.char_dictionary import OCLIPDictionary
+from ..image_text_dataset import stable_unit_hash
 
 
 def _build_dictionary(
@@ -101,12 +102,18 @@ class MaskCharacters(BaseTransform):
 
     Args:
         dictionary (dict | OCLIPDictionary): The character dictionary.
+        seed (int, optional): Fix the masked position of each word by
+            ``seed``, the image path and the word's index (validation:
+            every evaluation masks the same characters). None (training)
+            draws afresh every call.
     """
 
     def __init__(self,
                  dictionary: Union[Dict, OCLIPDictionary] = dict(
-                     type='OCLIPDictionary')) -> None:
+                     type='OCLIPDictionary'),
+                 seed: Optional[int] = None) -> None:
         self.dictionary = _build_dictionary(dictionary)
+        self.seed = seed
 
     def transform(self, results: Dict) -> Dict:
         words = results['words']
@@ -122,7 +129,11 @@ class MaskCharacters(BaseTransform):
             if num_chars == 0:
                 raise ValueError(
                     f'{results.get("img_path")}: empty word cannot be masked')
-            pos = random.randrange(num_chars)
+            if self.seed is None:
+                pos = random.randrange(num_chars)
+            else:
+                key = f'{results.get("img_path")}:{i}:{word}'
+                pos = int(stable_unit_hash(self.seed, key) * num_chars)
             chars[i] = ids[pos]
             ids[pos] = self.dictionary.mask_id
             tokens[i] = ids

@@ -1,4 +1,6 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
+from typing import Optional
+
 from mmengine.runner import EpochBasedTrainLoop
 
 from mmocr.registry import LOOPS
@@ -16,7 +18,30 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     sampler (:class:`ResumableSampler`, whose order depends only on seed and
     epoch), so the run continues with the next batch and ends on the planned
     iteration. Batch indices in the logs continue from the resumed position.
+
+    Args:
+        val_iter_interval (int, optional): Also validate every this many
+            iterations (pretraining epochs are long; MMEngine's epoch loop
+            validates only at epoch ends). None: epochs only.
+        **kwargs: See :class:`EpochBasedTrainLoop`.
     """
+
+    def __init__(self, *args, val_iter_interval: Optional[int] = None,
+                 **kwargs) -> None:
+        if val_iter_interval is not None and int(val_iter_interval) < 1:
+            raise ValueError('val_iter_interval must be a positive number '
+                             f'of iterations, got {val_iter_interval}')
+        super().__init__(*args, **kwargs)
+        self.val_iter_interval = val_iter_interval
+
+    def run_iter(self, idx, data_batch) -> None:
+        super().run_iter(idx, data_batch)
+        n = self.val_iter_interval
+        if n and self.runner.val_loop is not None and self._iter % n == 0 \
+                and self._iter < self.max_iters:
+            self.runner.val_loop.run()
+            # ValLoop leaves the model in eval mode; the epoch goes on.
+            self.runner.model.train()
 
     def run_epoch(self) -> None:
         per_epoch = len(self.dataloader)

@@ -1,5 +1,6 @@
 from .deteval_metric import (DETEVAL_SETTINGS, DetEvalMetric, coverage_tables,
                              deteval_credits, dont_care_detections)
+from .pretrain_metric import OCLIPPretrainMetric, recall_at_k
 from .spotting_hmean_iou_metric import (LEXICON_MAX_DIST,
                                         SpottingHmeanIOUMetric,
                                         match_lexicon, read_lexicon,
@@ -10,7 +11,8 @@ from .submission_hmean_iou_metric import (SubmissionHmeanIOUMetric,
                                           rounded_samples)
 
 __all__ = [
-    'DETEVAL_SETTINGS', 'DetEvalMetric', 'coverage_tables',
+    'DETEVAL_SETTINGS', 'DetEvalMetric', 'OCLIPPretrainMetric',
+    'recall_at_k', 'coverage_tables',
     'deteval_credits', 'dont_care_detections', 'LEXICON_MAX_DIST',
     'SpottingHmeanIOUMetric', 'match_lexicon', 'read_lexicon', 'read_pairs',
     'rrc_spotting_transcription', 'rrc_transcription_match',

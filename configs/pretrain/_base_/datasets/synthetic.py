@@ -25,4 +25,26 @@ train_dataloader = dict(
         num_images=256,
         img_size=(256, 256),
         dictionary={{_base_.dictionary}},
+        pretrain_fraction={{_base_.pretrain_fraction}},
         pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=0,
+    dataset=dict(
+        _delete_=True,
+        type='SyntheticOCLIPDataset',
+        data_root='data/synth_pretrain',
+        profile='synth_pretrain',
+        # Generated from another seed: images the training never sees.
+        split='val',
+        seed=1,
+        num_images=64,
+        img_size=(256, 256),
+        dictionary={{_base_.dictionary}},
+        pipeline=[
+            dict(type='LoadImageFromFile', color_type='color'),
+            dict(type='SampleWords', max_words=3, shuffle=False),
+            dict(type='MaskCharacters', seed=0),
+            dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+            dict(type='PackOCLIPInputs'),
+        ]))
