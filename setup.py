@@ -74,6 +74,10 @@ setup(
         # The embedded benchmark's backgrounds are its sample photographs.
         'scikit-image==0.26.0'
     ],
-    extras_require={'mim': ['openmim']},
+    # The "-CAE" ablation's word-level text input: CLIP's BPE tokenizer.
+    extras_require={
+        'mim': ['openmim'],
+        'ablation': ['open_clip_torch==3.3.0']
+    },
     zip_safe=False,
 )

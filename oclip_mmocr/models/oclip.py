@@ -28,7 +28,9 @@ class OCLIP(BaseModel):
     Args:
         image_encoder (dict): Config of :class:`OCLIPImageEncoder`.
         text_encoder (dict): Config of :class:`CharTextEncoder`
-            (``vocab_size``/``end_id``/``max_len`` come from ``dictionary``).
+            (``vocab_size``/``end_id``/``max_len`` come from ``dictionary``)
+            or :class:`WordTextEncoder` (CLIP's BPE ids, the "-CAE"
+            ablation; the pipeline then needs :class:`BPETokenizeWords`).
         decoder (dict, optional): Config of :class:`VisualTextualDecoder`
             (``num_classes`` comes from ``dictionary``). None removes the
             decoder and the masked-character loss (the paper's ablation).
@@ -77,11 +79,15 @@ class OCLIP(BaseModel):
         self.num_word_slots = num_word_slots
 
         self.image_encoder = MODELS.build(image_encoder)
-        text_encoder = dict(
-            text_encoder,
-            vocab_size=self.dictionary.num_classes,
-            end_id=self.dictionary.end_id,
-            max_len=self.dictionary.max_len)
+        encoder_cls = text_encoder['type']
+        if isinstance(encoder_cls, str):
+            encoder_cls = MODELS.get(encoder_cls)
+        if getattr(encoder_cls, 'uses_char_dictionary', True):
+            text_encoder = dict(
+                text_encoder,
+                vocab_size=self.dictionary.num_classes,
+                end_id=self.dictionary.end_id,
+                max_len=self.dictionary.max_len)
         self.text_encoder = MODELS.build(text_encoder)
         self.decoder = None
         if decoder is not None:
@@ -123,12 +129,20 @@ class OCLIP(BaseModel):
             raise ValueError(f'an image has {max(counts)} words but the model'
                              f' has {slots} word slots; lower max_words in the'
                              ' data pipeline')
-        b, length = len(data_samples), self.dictionary.max_len
+        # Character slots, or BPE token slots for a word-level encoder.
+        b, length = len(data_samples), self.text_encoder.max_len
         tokens = torch.zeros(b, slots, length, dtype=torch.long, device=device)
         targets = torch.zeros(b, slots, dtype=torch.long, device=device)
         valid = torch.zeros(b, slots, dtype=torch.bool, device=device)
         for i, ds in enumerate(data_samples):
             n = counts[i]
+            if ds.gt_tokens.shape[-1] != length:
+                raise ValueError(
+                    f'{ds.metainfo.get("img_path")}: words come with '
+                    f'{ds.gt_tokens.shape[-1]} token slots but the text '
+                    f'encoder ({type(self.text_encoder).__name__}) has '
+                    f'{length}; BPETokenizeWords goes with WordTextEncoder '
+                    'and the same context length')
             tokens[i, :n] = ds.gt_tokens.to(device)
             if 'gt_chars' in ds:
                 targets[i, :n] = ds.gt_chars.to(device)

@@ -44,6 +44,9 @@ class CharTextEncoder(BaseModule):
             whole word). Defaults to True.
         init_cfg (dict, optional): Initialisation config.
     """
+    #: OCLIP fills ``vocab_size`` / ``end_id`` / ``max_len`` from its
+    #: character dictionary.
+    uses_char_dictionary = True
 
     def __init__(self,
                  vocab_size: int,
@@ -91,9 +94,37 @@ class CharTextEncoder(BaseModule):
         for block in self.transformer.resblocks:
             x = block(x, attn_mask=mask)
         x = self.ln_final(x)
-        # The end-of-word id is the largest id in a word, so argmax finds it
-        # (and gives 0 for an all-padding slot), exactly like the released
-        # code.
-        eow = tokens.argmax(dim=-1)
+        # The first end-of-word position (0 for an all-padding slot). For
+        # character ids the end-of-word id is the largest, so this is the
+        # released code's argmax over ids.
+        eow = (tokens == self.end_id).int().argmax(dim=-1)
         x = x[torch.arange(x.shape[0], device=x.device), eow]
         return x @ self.text_projection
+
+
+@MODELS.register_module()
+class WordTextEncoder(CharTextEncoder):
+    """CLIP's word-level text encoder: the paper's ablation without the
+    character-aware encoder ("-CAE").
+
+    The same transformer as :class:`CharTextEncoder`, fed CLIP's byte-level
+    BPE tokens of the masked word (:class:`BPETokenizeWords`) instead of one
+    id per character: a token embedding over CLIP's 49408 ids plus one for
+    the masked character, a learnable positional embedding over
+    ``max_len`` token slots, pooled at the end-of-text token (49407).
+    Everything else of the model is unchanged.
+
+    Args:
+        max_len (int): Token slots per word; must equal
+            ``BPETokenizeWords.context_length``. Defaults to 32.
+        **kwargs: See :class:`CharTextEncoder`.
+    """
+    uses_char_dictionary = False
+
+    def __init__(self,
+                 vocab_size: int = 49409,
+                 end_id: int = 49407,
+                 max_len: int = 32,
+                 **kwargs) -> None:
+        super().__init__(
+            vocab_size=vocab_size, end_id=end_id, max_len=max_len, **kwargs)
