@@ -106,6 +106,26 @@ RECIPES = {
         batch=16,
         source='ours (see config): MMOCR CTW1500 recipe scaled to LSVT',
         test_scale=(1280, 1280)),
+    # SynthText detection pretraining (the paper's "SynthText pretraining"
+    # baseline): whai362/PSENet psenet_r50_synth.py -- the Total-Text
+    # model and crops, SGD 1e-3, one epoch (constant rate), batch 16.
+    'psenet_r50_fpnf_1e_synthtext': dict(
+        optimizer=('SGD', 1e-3, 0.99, 5e-4),
+        schedule=[('ConstantLR', 0, 1, None)],
+        epochs=1,
+        batch=16,
+        source='whai362/PSENet config/psenet/psenet_r50_synth.py',
+        train_crop=(736, 736),
+        shrink=(1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7)),
+    # MMOCR dbnet_resnet18_fpnc_100k_synthtext.py: SGD 0.007, poly over
+    # 100k iterations, batch 16, 640 crops.
+    'dbnet_r50_fpnc_100k_synthtext': dict(
+        optimizer=('SGD', 0.007, 0.9, 1e-4),
+        schedule=[('PolyLR', 0, 100000, None)],
+        iters=100000,
+        batch=16,
+        source='mmocr dbnet/dbnet_resnet18_fpnc_100k_synthtext.py',
+        train_crop=(640, 640)),
     # -- FCENet: the oCLIP rows' rate for both twins
     'fcenet_r50-*_fpn_1500e_icdar2015': dict(
         optimizer=('SGD', 5e-4, 0.9, 5e-4),
@@ -219,7 +239,10 @@ def _check(cfg, ref: dict, name: str) -> None:
            for t, b, e, x in sched]
     assert got == [(t, b, e, list(x) if isinstance(x, (list, tuple)) else x)
                    for t, b, e, x in want], (name, ref['source'])
-    assert cfg.train_cfg.max_epochs == ref['epochs'], name
+    if 'iters' in ref:
+        assert cfg.train_cfg.max_iters == ref['iters'], name
+    else:
+        assert cfg.train_cfg.max_epochs == ref['epochs'], name
     assert cfg.train_dataloader.batch_size == ref['batch'], name
     if 'test_scale' in ref:
         assert _test_scale(cfg) == ref['test_scale'], name
@@ -289,3 +312,26 @@ def test_normalisation_switch_reproduces_mmocr():
     assert cfg.model.data_preprocessor.std == [58.395, 57.12, 57.375]
     with pytest.raises(ValueError, match='oclip_normalization'):
         parse_config(path, {'oclip_normalization': 'caffe'})
+
+
+@pytest.mark.parametrize(
+    'path', [p for p in ALL if '-synthtext_' in osp.basename(p)],
+    ids=osp.basename)
+def test_synthtext_pairing_is_the_imagenet_twin_from_a_whole_detector(path):
+    """The "SynthText pretraining" rows: the ImageNet twin's recipe, started
+    from the detector its SynthText config trains, loaded strictly."""
+    cfg = parse_config(path)
+    twin = parse_config(path.replace('-synthtext_', '-imagenet_'))
+    pretrain = osp.basename(cfg.load_from.split('/')[-2]) + '.py'
+    assert any(osp.basename(p) == pretrain for p in ALL), pretrain
+    hooks = {h['type']: h for h in cfg.custom_hooks}
+    assert hooks['SafeResumeHook']['strict_load_from'] is True
+    a, b = cfg.to_dict(), twin.to_dict()
+    for d in (a, b):
+        for key in ('load_from', 'synthtext_detector', 'custom_hooks'):
+            d.pop(key, None)
+    assert a == b
+    # The pretrained detector and the finetuned one are the same model.
+    pre = parse_config(next(p for p in ALL if osp.basename(p) == pretrain))
+    assert pre.model.backbone == cfg.model.backbone
+    assert pre.model.neck == cfg.model.neck

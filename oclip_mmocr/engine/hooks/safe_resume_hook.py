@@ -122,6 +122,21 @@ def check_resumes_into(model, path: str) -> None:
             'matching weights without resuming).')
 
 
+def check_loads_into(model, path: str) -> None:
+    """Raise :class:`CheckpointModelMismatchError` unless the checkpoint
+    ``path`` holds exactly ``model``'s parameters (names and shapes)."""
+    if is_model_wrapper(model):
+        model = model.module
+    saved = load_checked(path, mmap=True)
+    saved = saved.get('state_dict', saved)
+    n, lines = state_dict_mismatch(saved, model.state_dict())
+    if n:
+        more = f' (and {n - len(lines)} more)' if n > len(lines) else ''
+        raise CheckpointModelMismatchError(
+            f'load_from: {path} does not fit the model this config builds: '
+            f'{n} parameters differ: ' + '; '.join(lines) + more)
+
+
 @HOOKS.register_module()
 class SafeResumeHook(Hook):
     """Resume from the newest checkpoint that actually loads.
@@ -143,6 +158,13 @@ class SafeResumeHook(Hook):
 
     priority = 'VERY_HIGH'
 
+    def __init__(self, strict_load_from: bool = False) -> None:
+        #: A ``load_from`` that initialises a new run (no resume) must fit
+        #: the model exactly -- MMEngine loads it non-strictly and only
+        #: warns, leaving the rest at its initialisation. For configs that
+        #: start from a whole detector (e.g. after SynthText pretraining).
+        self.strict_load_from = strict_load_from
+
     def before_run(self, runner) -> None:
         load_from = runner._load_from
         if load_from is not None:
@@ -155,6 +177,13 @@ class SafeResumeHook(Hook):
                     raise RuntimeError(info.reason)
                 if runner._resume:
                     check_resumes_into(runner.model, load_from)
+                elif self.strict_load_from:
+                    check_loads_into(runner.model, load_from)
+            elif self.strict_load_from:
+                raise FileNotFoundError(
+                    f'load_from: {load_from} does not exist (this config '
+                    'starts from a whole pretrained detector; run its '
+                    'pretraining config first or set load_from)')
             return
         if not runner._resume:
             return

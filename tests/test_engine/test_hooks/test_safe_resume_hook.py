@@ -116,3 +116,39 @@ def test_resume_with_a_changed_model_names_what_differs(trained_dir, tmp_path,
     assert 'text_encoder.' in msg and 'checkpoint (' in msg
     assert 'model (' in msg and '48' in msg
     assert state() == before  # no checkpoint moved, marker unchanged
+
+
+def test_strict_load_from_refuses_a_checkpoint_that_does_not_fit(tmp_path):
+    """strict_load_from (configs starting from a whole pretrained detector):
+    a checkpoint of another model is an error naming the differing
+    parameters instead of MMEngine's warning; a missing file is named; the
+    same model's checkpoint passes."""
+    import torch
+    from oclip_mmocr.engine.hooks.safe_resume_hook import (SafeResumeHook,
+                                                          check_loads_into)
+
+    class _Runner:
+        _resume = False
+
+        def __init__(self, model, path):
+            self.model, self._load_from = model, str(path)
+
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4))
+    good = tmp_path / 'good.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta={}), good)
+    check_loads_into(model, str(good))
+    SafeResumeHook(strict_load_from=True).before_run(_Runner(model, good))
+
+    other = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8))
+    bad = tmp_path / 'bad.pth'
+    torch.save(dict(state_dict=other.state_dict(), meta={}), bad)
+    with pytest.raises(CheckpointModelMismatchError, match=r'bad\.pth does '
+                       r'not fit .* parameters differ: .*0\.weight'):
+        SafeResumeHook(strict_load_from=True).before_run(_Runner(model, bad))
+    # Default (MMEngine's behaviour): not checked here.
+    SafeResumeHook().before_run(_Runner(model, bad))
+    with pytest.raises(FileNotFoundError, match='missing.pth does not exist'):
+        SafeResumeHook(strict_load_from=True).before_run(
+            _Runner(model, tmp_path / 'missing.pth'))

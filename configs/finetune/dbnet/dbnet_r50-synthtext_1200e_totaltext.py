@@ -1,0 +1,13 @@
+# The "SynthText pretraining" row for DBNet: dbnet_r50-imagenet_1200e_
+# totaltext.py started from the whole detector that
+# dbnet_r50_fpnc_100k_synthtext.py trained (MMOCR's *_synthtext ->
+# finetune pattern, e.g. dbnet_resnet50-dcnv2_fpnc_1200e_icdar2015.py's
+# load_from). `--cfg-options synthtext_detector=PATH` chooses another file
+# (OCLIP_SYNTHTEXT_DETECTOR for other tools); it must fit exactly.
+_base_ = ['dbnet_r50-imagenet_1200e_totaltext.py']
+synthtext_detector = '{{$OCLIP_SYNTHTEXT_DETECTOR:work_dirs/dbnet_r50_fpnc_100k_synthtext/iter_100000.pth}}'  # noqa: E501
+load_from = synthtext_detector
+custom_hooks = [
+    dict(h, strict_load_from=True) if h['type'] == 'SafeResumeHook' else h
+    for h in _base_.custom_hooks
+]
