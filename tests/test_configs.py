@@ -15,7 +15,8 @@ CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs/pretrain/*.py')))
 
 
 def test_all_configs_found():
-    assert len(CONFIGS) == 8
+    # demo, R101, R50 x (SynthText, released, 5 ablations), LSVT x 2
+    assert len(CONFIGS) == 11
 
 
 def _load(path, options):
@@ -83,10 +84,15 @@ def test_config_builds(path, tmp_path):
         assert model.image_encoder.backbone.depth == depth
         assert model.image_encoder.attnpool.positional_embedding.shape == (
             257, 2048)
-        vocab = 5254 if 'lsvt' in name else 97
+        word_level = 'no_cae' in name  # CLIP's BPE ids, 32 token slots
+        vocab = 5254 if 'lsvt' in name else 49409 if word_level else 97
         assert model.text_encoder.token_embedding.weight.shape[0] == vocab
         width = 384 if 'lsvt' in name else 64
-        assert model.text_encoder.positional_embedding.shape == (25, width)
+        slots = 32 if word_level else 25
+        assert model.text_encoder.positional_embedding.shape == (slots,
+                                                                 width)
+        assert type(model.text_encoder).__name__ == (
+            'WordTextEncoder' if word_level else 'CharTextEncoder')
     assert (model.decoder is None) == ('no_decoder' in name)
     assert model.use_contrastive == ('no_contrastive' not in name)
     released = 'released' in name

@@ -1,12 +1,43 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """The character vocabulary of oCLIP's text side."""
+import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
+
+from mmocr.models.common.dictionary import Dictionary
 
 from mmocr.registry import TASK_UTILS
 
 #: Reasons a word cannot be used for pretraining, as counted by
 #: :meth:`OCLIPDictionary.check_word`.
 SKIP_REASONS = ('ignored', 'empty', 'unknown_char')
+
+
+def check_dict_file(dict_file: str, setting: Optional[str] = None) -> None:
+    """A one-line FileNotFoundError naming the file and, when given, the
+    config variable that sets it."""
+    if not osp.isfile(dict_file):
+        how = f'; set --cfg-options {setting}=FILE' if setting else ''
+        hint = (' (tools/dataset_converters/lsvt_weak.py writes LSVT\'s)'
+                if setting and 'lsvt' in setting else '')
+        raise FileNotFoundError(
+            f'dictionary file {dict_file} not found{hint}{how}')
+
+
+@TASK_UTILS.register_module()
+class CheckedDictionary(Dictionary):
+    """MMOCR's recognition :class:`Dictionary`, failing with one line that
+    names the missing file and the config variable that sets it.
+
+    Args:
+        dict_file (str): One character per line.
+        setting (str, optional): The config variable (e.g. ``'lsvt_dict'``).
+        **kwargs: See :class:`Dictionary`.
+    """
+
+    def __init__(self, dict_file: str, setting: Optional[str] = None,
+                 **kwargs) -> None:
+        check_dict_file(dict_file, setting)
+        super().__init__(dict_file=dict_file, **kwargs)
 
 
 @TASK_UTILS.register_module()
@@ -28,15 +59,19 @@ class OCLIPDictionary:
             included. Defaults to 25.
         ignore_texts (Sequence[str]): Transcriptions that mean "illegible".
             Defaults to ``('###',)``.
+        setting (str, optional): The config variable that chose
+            ``dict_file`` (e.g. ``'lsvt_dict'``), named when it is missing.
     """
 
     def __init__(self,
                  dict_file: Optional[str] = None,
                  max_len: int = 25,
-                 ignore_texts: Sequence[str] = ('###', )) -> None:
+                 ignore_texts: Sequence[str] = ('###', ),
+                 setting: Optional[str] = None) -> None:
         if dict_file is None:
             chars = [chr(c) for c in range(33, 127)]
         else:
+            check_dict_file(dict_file, setting)
             chars = self._read_dict_file(dict_file)
         if max_len < 2:
             raise ValueError(f'max_len must be >= 2, got {max_len}')

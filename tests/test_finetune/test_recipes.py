@@ -157,6 +157,14 @@ RECIPES = {
         epochs=660,
         batch=12,
         source='GXYM/TextBPN scripts/train_CTW1500.sh'),
+    # The spotter on LSVT: the same, epochs scaled to ~27k images.
+    'mts_r50-*_lsvt': dict(
+        optimizer=('SGD', 0.01, 0.9, 1e-4),
+        schedule=[('LinearLR', 0, 500, 0.01),
+                  ('MultiStepLR', 0, 11, [7, 10])],
+        epochs=11,
+        batch=8,
+        source='ours (configs/finetune/mts/_base_mts_r50_lsvt.py)'),
     # -- the spotter: our recipe after the paper (no released reference)
     'mts_r50-*_300e_*': dict(
         optimizer=('SGD', 0.01, 0.9, 1e-4),

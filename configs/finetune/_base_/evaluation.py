@@ -34,6 +34,13 @@ icdar2015_e2e_evaluator = [
          word_spotting=True, official_rounding=True, quadrilaterals=True,
          prefix='spot'),
 ]
+# ICDAR19-LSVT end to end (paper Table 2: F and 1-NED), the RRC 2019
+# end-to-end rules as its competition scored them (docs/evaluation.md):
+# IoU > 0.5, exact transcription, 1-NED over matched pairs plus every
+# unmatched ground truth and prediction at distance 1; '###' don't care.
+lsvt_e2e_evaluator = [
+    dict(type='SpottingHmeanIOUMetric', protocol='lsvt', prefix='e2e'),
+]
 totaltext_e2e_evaluator = [
     dict(type='SpottingHmeanIOUMetric', protocol='totaltext',
          official_rounding=True),

@@ -11,7 +11,8 @@ _base_ = ['synthtext.py']
 lsvt_root = '{{$OCLIP_LSVT_ROOT:data/lsvt}}'
 lsvt_dict = '{{$OCLIP_LSVT_DICT:<lsvt_root>/dict.txt}}'.replace(
     '<lsvt_root>', lsvt_root)
-dictionary = dict(type='OCLIPDictionary', dict_file=lsvt_dict)
+dictionary = dict(
+    type='OCLIPDictionary', dict_file=lsvt_dict, setting='lsvt_dict')
 train_dataloader = dict(
     dataset=dict(
         data_root=lsvt_root,
