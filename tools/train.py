@@ -48,6 +48,10 @@ def main() -> None:
         cfg.optim_wrapper.type = 'AutoMixedPrecisionOptimWrapper'
     if args.resume == 'auto':
         cfg.resume = True
+        # A config that starts from whole weights (load_from) still does on
+        # its first run; later runs resume (SafeResumeHook).
+        if cfg.get('load_from'):
+            cfg.init_load_from = cfg.load_from
         cfg.load_from = None
     elif args.resume is not None:
         cfg.resume = True

@@ -168,22 +168,7 @@ class SafeResumeHook(Hook):
     def before_run(self, runner) -> None:
         load_from = runner._load_from
         if load_from is not None:
-            if osp.isfile(load_from):
-                info = inspect_checkpoint(load_from)
-                if info.status == 'untrusted':
-                    raise UntrustedCheckpointError(info.reason)
-                if info.status == 'unreadable' or (
-                        info.status == 'foreign' and runner._resume):
-                    raise RuntimeError(info.reason)
-                if runner._resume:
-                    check_resumes_into(runner.model, load_from)
-                elif self.strict_load_from:
-                    check_loads_into(runner.model, load_from)
-            elif self.strict_load_from:
-                raise FileNotFoundError(
-                    f'load_from: {load_from} does not exist (this config '
-                    'starts from a whole pretrained detector; run its '
-                    'pretraining config first or set load_from)')
+            self._check_load_from(runner, load_from)
             return
         if not runner._resume:
             return
@@ -199,11 +184,39 @@ class SafeResumeHook(Hook):
         for note in notes:
             runner.logger.warning(f'resume: {note}')
         if chosen is None:
+            init = getattr(runner, 'cfg', {}).get('init_load_from')
+            runner._resume = False
+            if init:
+                # First run of a config that starts from whole weights.
+                runner.logger.info(
+                    f'resume: no checkpoint in {runner.work_dir}; starting '
+                    f'from load_from={init}')
+                runner._load_from = init
+                self._check_load_from(runner, init)
+                return
             runner.logger.warning(
                 f'resume: no checkpoint in {runner.work_dir}; starting from '
                 'scratch')
-            runner._resume = False
             return
         check_resumes_into(runner.model, chosen)
         runner.logger.info(f'resume: continuing from {chosen}')
         runner._load_from = chosen
+
+    def _check_load_from(self, runner, load_from: str) -> None:
+        """Readable, trusted and -- when strict or resuming -- fitting."""
+        if osp.isfile(load_from):
+            info = inspect_checkpoint(load_from)
+            if info.status == 'untrusted':
+                raise UntrustedCheckpointError(info.reason)
+            if info.status == 'unreadable' or (
+                    info.status == 'foreign' and runner._resume):
+                raise RuntimeError(info.reason)
+            if runner._resume:
+                check_resumes_into(runner.model, load_from)
+            elif self.strict_load_from:
+                check_loads_into(runner.model, load_from)
+        elif self.strict_load_from:
+            raise FileNotFoundError(
+                f'load_from: {load_from} does not exist (this config '
+                'starts from a whole pretrained detector; run its '
+                'pretraining config first or set load_from)')

@@ -152,3 +152,41 @@ def test_strict_load_from_refuses_a_checkpoint_that_does_not_fit(tmp_path):
     with pytest.raises(FileNotFoundError, match='missing.pth does not exist'):
         SafeResumeHook(strict_load_from=True).before_run(
             _Runner(model, tmp_path / 'missing.pth'))
+
+
+def test_resume_without_checkpoint_starts_from_the_configs_load_from(
+        tmp_path):
+    """`tools/train.py --resume` on a config with load_from (a whole
+    pretrained detector): the first run starts from load_from (strictly
+    checked), a later run resumes its own checkpoint."""
+    import torch
+    from mmengine.logging import MMLogger
+    from oclip_mmocr.engine.hooks.safe_resume_hook import SafeResumeHook
+
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3))
+    init = tmp_path / 'detector.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta={}), init)
+
+    class _Runner:
+        _resume, _load_from = True, None
+        logger = MMLogger.get_instance('resume_init_test')
+
+        def __init__(self, work_dir, cfg):
+            self.work_dir, self.cfg, self.model = str(work_dir), cfg, model
+
+    work = tmp_path / 'work'
+    work.mkdir()
+    runner = _Runner(work, dict(init_load_from=str(init)))
+    SafeResumeHook(strict_load_from=True).before_run(runner)
+    assert runner._load_from == str(init) and runner._resume is False
+    # A detector that does not fit is refused on that first run.
+    other = tmp_path / 'other.pth'
+    torch.save(dict(state_dict=torch.nn.Sequential(
+        torch.nn.Conv2d(3, 8, 3)).state_dict(), meta={}), other)
+    with pytest.raises(CheckpointModelMismatchError):
+        SafeResumeHook(strict_load_from=True).before_run(
+            _Runner(work, dict(init_load_from=str(other))))
+    # Without load_from: from scratch, as before.
+    runner = _Runner(work, {})
+    SafeResumeHook().before_run(runner)
+    assert runner._load_from is None and runner._resume is False
