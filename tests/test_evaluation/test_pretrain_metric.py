@@ -68,20 +68,17 @@ class _Metrics(Hook):
         self.seen.append((runner.iter, dict(metrics)))
 
 
-def test_loop_validates_every_n_iterations(synthetic_root, tmp_path):
-    """8 images, batch 2: 4 iterations per epoch, 2 epochs; validation every
-    3 iterations (3, 6) and at the end (8), metrics as the runner logs."""
+def _runner(synthetic_root, work_dir, hook, val_iter_interval):
     val_pipeline = copy.deepcopy(pipeline(64, shuffle=False))
     val_pipeline[2] = dict(type='MaskCharacters', seed=0)
     val_pipeline[3] = dict(type='Resize', scale=(64, 64), keep_ratio=False)
     data = dict(type='OCLIPDataset', data_root=synthetic_root,
                 ann_file='textdet_train.json')
-    hook = _Metrics()
-    runner = Runner(
+    return Runner(
         model=tiny_model_cfg(64),
-        work_dir=str(tmp_path),
+        # Workers, as in the real configs.
         train_dataloader=dict(
-            batch_size=2, num_workers=0,
+            batch_size=2, num_workers=1,
             sampler=dict(type='ResumableSampler', shuffle=True),
             dataset=dict(data, pipeline=pipeline(64))),
         val_dataloader=dict(
@@ -91,12 +88,23 @@ def test_loop_validates_every_n_iterations(synthetic_root, tmp_path):
         val_evaluator=dict(type='OCLIPPretrainMetric'),
         val_cfg=dict(type='ValLoop'),
         train_cfg=dict(type='ResumableEpochBasedTrainLoop', max_epochs=2,
-                       val_interval=2, val_iter_interval=3),
+                       val_interval=2, val_iter_interval=val_iter_interval),
         optim_wrapper=dict(optimizer=dict(type='AdamW', lr=1e-3)),
         custom_hooks=[hook],
         default_hooks=dict(logger=dict(type='LoggerHook', interval=1),
                            checkpoint=None),
+        randomness=dict(seed=0),
+        work_dir=str(work_dir),
         default_scope='mmocr')
+
+
+def test_loop_validates_every_n_iterations(synthetic_root, tmp_path):
+    """8 images, batch 2: 4 iterations per epoch, 2 epochs; validation every
+    3 iterations (3, 6) and at the end (8), metrics as the runner logs; the
+    trained weights are those of the same run without the mid-epoch
+    validations."""
+    hook = _Metrics()
+    runner = _runner(synthetic_root, tmp_path / 'a', hook, 3)
     runner.train()
     assert [it for it, _ in hook.seen] == [3, 6, 8]
     for _, metrics in hook.seen:
@@ -107,6 +115,11 @@ def test_loop_validates_every_n_iterations(synthetic_root, tmp_path):
         assert 0 <= metrics['pretrain/char_acc'] <= 1
     # Training goes on in train mode after a mid-epoch validation.
     assert hook.train_mode[3] and hook.train_mode[6]
+    plain = _runner(synthetic_root, tmp_path / 'b', _Metrics(), None)
+    plain.train()
+    for (k, a), b in zip(runner.model.state_dict().items(),
+                         plain.model.state_dict().values()):
+        torch.testing.assert_close(a, b, msg=k)
 
 
 def test_bad_val_interval():
@@ -115,3 +128,20 @@ def test_bad_val_interval():
     with pytest.raises(ValueError, match='val_iter_interval'):
         ResumableEpochBasedTrainLoop(None, [], max_epochs=1,
                                      val_iter_interval=0)
+
+
+def test_preserved_rng_state_undoes_draws():
+    import random
+
+    import numpy as np
+    from oclip_mmocr.engine.runner.resumable_loop import preserved_rng_state
+    torch.manual_seed(1)
+    random.seed(1)
+    np.random.seed(1)
+    expected = (torch.rand(1), random.random(), np.random.rand())
+    torch.manual_seed(1)
+    random.seed(1)
+    np.random.seed(1)
+    with preserved_rng_state():
+        torch.rand(5), random.random(), np.random.rand(3)
+    assert (torch.rand(1), random.random(), np.random.rand()) == expected

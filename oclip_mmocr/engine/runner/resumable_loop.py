@@ -1,10 +1,32 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
-from typing import Optional
+import contextlib
+import random
+from typing import Iterator, Optional
 
+import numpy as np
+import torch
 from mmengine.runner import EpochBasedTrainLoop
 
 from mmocr.registry import LOOPS
 from oclip_mmocr.datasets.samplers import ResumableSampler
+
+
+@contextlib.contextmanager
+def preserved_rng_state() -> Iterator[None]:
+    """Restore Python's, NumPy's and torch's (CPU and CUDA) random states
+    on exit."""
+    state = (random.getstate(), np.random.get_state(),
+             torch.random.get_rng_state(),
+             torch.cuda.get_rng_state_all()
+             if torch.cuda.is_available() else None)
+    try:
+        yield
+    finally:
+        random.setstate(state[0])
+        np.random.set_state(state[1])
+        torch.random.set_rng_state(state[2])
+        if state[3] is not None:
+            torch.cuda.set_rng_state_all(state[3])
 
 
 @LOOPS.register_module()
@@ -22,7 +44,9 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     Args:
         val_iter_interval (int, optional): Also validate every this many
             iterations (pretraining epochs are long; MMEngine's epoch loop
-            validates only at epoch ends). None: epochs only.
+            validates only at epoch ends). None: epochs only. The random
+            states are restored afterwards, so validating leaves the
+            training run unchanged.
         **kwargs: See :class:`EpochBasedTrainLoop`.
     """
 
@@ -39,7 +63,10 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         n = self.val_iter_interval
         if n and self.runner.val_loop is not None and self._iter % n == 0 \
                 and self._iter < self.max_iters:
-            self.runner.val_loop.run()
+            # Validating must not change the training run: the val loader
+            # draws its seed from the global generators.
+            with preserved_rng_state():
+                self.runner.val_loop.run()
             # ValLoop leaves the model in eval mode; the epoch goes on.
             self.runner.model.train()
 
