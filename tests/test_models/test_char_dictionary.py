@@ -31,3 +31,17 @@ def test_dictionary_file(tmp_path):
     f.write_text('中\n中\n', encoding='utf-8')
     with pytest.raises(ValueError, match='duplicate'):
         OCLIPDictionary(dict_file=str(f))
+
+
+def test_missing_dictionary_file_names_the_setting(tmp_path):
+    from mmocr.registry import TASK_UTILS
+    missing = str(tmp_path / 'dict.txt')
+    for cfg in (dict(type='OCLIPDictionary', dict_file=missing,
+                     setting='lsvt_dict'),
+                dict(type='CheckedDictionary', dict_file=missing,
+                     setting='lsvt_dict', with_end=True)):
+        with pytest.raises(FileNotFoundError) as err:
+            TASK_UTILS.build(cfg)
+        msg = str(err.value)
+        assert f'{missing} not found' in msg and 'lsvt_dict=FILE' in msg
+        assert 'lsvt_weak.py' in msg and '\n' not in msg

@@ -29,7 +29,9 @@ model = dict(
     rec_encoder=dict(type='SAREncoder', in_channels=256, d_model=256,
                      d_enc=256),
     rec_decoder=dict(
-        type='ParallelSARDecoder',
+        # MMOCR's ParallelSARDecoder (same parameters and training) with
+        # greedy decoding linear in the length (docs/speed.md).
+        type='IncrementalSARDecoder',
         in_channels=256,
         d_model=256,
         d_enc=256,

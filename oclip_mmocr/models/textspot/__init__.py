@@ -1,3 +1,4 @@
+from .incremental_sar_decoder import IncrementalSARDecoder
 from .mts_spotter import MTSSpotter
 from .roi_heads import (BoxScoreHead, TextMaskHead, decode_boxes,
                         encode_boxes)
@@ -6,7 +7,7 @@ from .roi_masking import (masked_roi_features, masked_word_features,
 from .spn import SegmentationProposalNetwork
 
 __all__ = [
-    'MTSSpotter', 'TextMaskHead', 'BoxScoreHead', 'decode_boxes',
+    'IncrementalSARDecoder', 'MTSSpotter', 'TextMaskHead', 'BoxScoreHead', 'decode_boxes',
     'encode_boxes', 'masked_roi_features', 'masked_word_features',
     'word_axis_rois',
     'polygon_boxes', 'polygon_roi_masks', 'SegmentationProposalNetwork'
