@@ -81,6 +81,10 @@ PROTOCOLS = {
                '(tr 0.7 / tp 0.6; tr0.8_tp0.4_* the second setting)',
     'e2e': 'end to end, no lexicon (official script, submission geometry)',
     'spot': 'word spotting, no lexicon (official script)',
+    'gt_rec': "the recogniser on the ground-truth polygons (word accuracy; "
+              'detection aside)',
+    'pretrain': 'oCLIP pretraining validation: masked-character accuracy, '
+                'image<->text retrieval',
 }
 
 

@@ -27,12 +27,16 @@ totaltext_det_evaluator = [
 # (RRC task 4.4 for ICDAR2015, AdelaiDet's text_eval_script.py for
 # Total-Text); tools/test.py adds one metric per lexicon whose files exist
 # (`spotting_lexicons`).
+# The spotter's recogniser on the ground-truth polygons (word accuracy),
+# next to end to end: a detection failure apart from a recognition one.
+gt_recognition = dict(type='GTRecognitionMetric')
 icdar2015_e2e_evaluator = [
     dict(type='SpottingHmeanIOUMetric', protocol='icdar2015',
          official_rounding=True, quadrilaterals=True),
     dict(type='SpottingHmeanIOUMetric', protocol='icdar2015',
          word_spotting=True, official_rounding=True, quadrilaterals=True,
          prefix='spot'),
+    gt_recognition,
 ]
 # ICDAR19-LSVT end to end (paper Table 2: F and 1-NED), the RRC 2019
 # end-to-end rules as its competition scored them (docs/evaluation.md):
@@ -40,10 +44,12 @@ icdar2015_e2e_evaluator = [
 # unmatched ground truth and prediction at distance 1; '###' don't care.
 lsvt_e2e_evaluator = [
     dict(type='SpottingHmeanIOUMetric', protocol='lsvt', prefix='e2e'),
+    gt_recognition,
 ]
 totaltext_e2e_evaluator = [
     dict(type='SpottingHmeanIOUMetric', protocol='totaltext',
          official_rounding=True),
     dict(type='SpottingHmeanIOUMetric', protocol='totaltext',
          word_spotting=True, official_rounding=True, prefix='spot'),
+    gt_recognition,
 ]

@@ -52,6 +52,10 @@ class MTSSpotter(BaseModel):
         max_train_proposals (int): SPN proposals used per image in training.
         pos_iou (float): IoU making a proposal positive.
         mask_thr (float): Instance mask binarisation at inference.
+        read_gt (bool): At inference, also read the ground-truth words of
+            samples that carry them (:meth:`read_ground_truth`, scored by
+            ``GTRecognitionMetric``), so that a recognition failure shows
+            apart from a detection failure.
     """
 
     def __init__(self,
@@ -68,6 +72,7 @@ class MTSSpotter(BaseModel):
                  max_train_proposals: int = 32,
                  pos_iou: float = 0.5,
                  mask_thr: float = 0.5,
+                 read_gt: bool = True,
                  init_cfg=None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -83,6 +88,7 @@ class MTSSpotter(BaseModel):
         self.max_train_proposals = max_train_proposals
         self.pos_iou = pos_iou
         self.mask_thr = mask_thr
+        self.read_gt = read_gt
 
     @property
     def dictionary(self):
@@ -246,19 +252,66 @@ class MTSSpotter(BaseModel):
             self._mask_polygon(m, bx, p)
             for m, bx, p in zip(masks, boxes, polys)
         ]
-        feat = masked_word_features(feats, out_polys, inds,
-                                    self.rec_roi_size, self.spn.stride)
+        texts, text_scores = self.read_words(feats, out_polys, inds)
+        return scores, out_polys, texts, text_scores
+
+    def read_words(self, feats: torch.Tensor, polys: List[np.ndarray],
+                   inds: List[int]) -> Tuple[List[str], List[float]]:
+        """The recogniser's reading and mean character score of each
+        polygon (flat, input pixels; image indices) of ``feats`` ``(N, C,
+        H/4, W/4)``."""
+        if not len(polys):
+            return [], []
+        feat = masked_word_features(feats, polys, inds, self.rec_roi_size,
+                                    self.spn.stride)
         samples = [TextRecogDataSample() for _ in polys]
         out_enc = self.rec_encoder(feat, samples)
         rec = self.rec_decoder.predict(feat, out_enc, samples)
         texts = [r.pred_text.item for r in rec]
         text_scores = [float(np.mean(r.pred_text.score))
                        if len(r.pred_text.item) else 0. for r in rec]
-        return scores, out_polys, texts, text_scores
+        return texts, text_scores
+
+    def read_ground_truth(self, feats: torch.Tensor,
+                          data_samples: Sequence) -> None:
+        """Read every ground-truth word with a usable transcription (the
+        recognition check apart from detection): its reading goes to
+        ``gt_instances.read_texts`` (None for words not read: ignored,
+        ``###``, characters the dictionary cannot read).
+
+        Test pipelines load annotations after resizing (MMOCR's
+        convention), so ground truth is in original pixels and is scaled by
+        ``scale_factor`` to the input."""
+        polys, inds, where = [], [], []
+        for b, ds in enumerate(data_samples):
+            if 'gt_instances' not in ds:
+                continue
+            inst = ds.gt_instances
+            ignored = np.asarray(inst.get('ignored', [False] * len(inst)),
+                                 bool).reshape(-1)
+            texts = list(inst.get('texts', [''] * len(inst)))
+            scale = np.asarray(ds.metainfo.get('scale_factor', (1., 1.)))
+            for k, (poly, text) in enumerate(zip(inst.polygons, texts)):
+                poly = np.asarray(poly, np.float32)
+                if ignored[k] or not self.usable_text(text) or \
+                        len(poly) < 6:
+                    continue
+                polys.append(rescale_polygons([poly], scale, mode='mul')[0])
+                inds.append(b)
+                where.append((b, k))
+        read, _ = self.read_words(feats, polys, inds)
+        reads = {bk: t for bk, t in zip(where, read)}
+        for b, ds in enumerate(data_samples):
+            if 'gt_instances' in ds:
+                ds.gt_instances.read_texts = [
+                    reads.get((b, k)) for k in range(len(ds.gt_instances))
+                ]
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Sequence) -> List[TextSpottingDataSample]:
         feats, prob = self.extract_feat(inputs)
+        if self.read_gt:
+            self.read_ground_truth(feats, data_samples)
         props = self.spn.proposals(prob)
         polys = [p for ps, _ in props for p in ps]
         inds = [b for b, (ps, _) in enumerate(props) for _ in ps]

@@ -284,3 +284,46 @@ def test_box_refinement_targets_round_trip():
     logits, d = head(torch.rand(3, C, 16, 16))
     assert logits.shape == (3, ) and d.shape == (3, 4)
     assert (d == 0).all()
+
+
+def test_reads_ground_truth_words_for_the_recognition_check():
+    """predict() also reads each usable ground-truth word (scaled from
+    original to input pixels), None for the others, and GTRecognitionMetric
+    scores exactly those readings."""
+    from mmocr.registry import METRICS
+    model = tiny_spotter(with_unknown=False).eval()
+    words = [[20, 20, 180, 20, 180, 60, 20, 60],  # original pixels
+             [20, 100, 120, 100, 120, 140, 20, 140],
+             [130, 100, 190, 100, 190, 140, 130, 140],
+             [20, 160, 100, 160, 100, 190, 20, 190]]
+    s = sample(words, ['hello', '###', 'ok', 'über'],
+               ignored=[False, True, False, False], size=(100, 100))
+    s.set_metainfo(dict(scale_factor=(0.5, 0.5)))
+    img = torch.randint(0, 255, (3, 100, 100), dtype=torch.uint8)
+    data = model.data_preprocessor(dict(inputs=[img], data_samples=[s]))
+    with torch.no_grad():
+        out = model.predict(data['inputs'], data['data_samples'])[0]
+        feats, _ = model.extract_feat(data['inputs'])
+        direct, _ = model.read_words(
+            feats, [np.asarray(words[0], np.float32) * 0.5,
+                    np.asarray(words[2], np.float32) * 0.5], [0, 0])
+    reads = out.gt_instances.read_texts
+    # '###' (ignored) and 'über' (no 'ü' in the dictionary, no unknown
+    # token) are not asked; the others are read at input scale.
+    assert reads[1] is None and reads[3] is None
+    assert [reads[0], reads[2]] == direct
+    metric = METRICS.build(dict(type='GTRecognitionMetric'))
+    gt = out.gt_instances
+    gt.read_texts = ['HELLO', None, 'ko', None]
+    metric.process({}, [dict(gt_instances=dict(
+        texts=gt.texts, read_texts=gt.read_texts))])
+    res = metric.evaluate(1)
+    assert res == {'gt_rec/word_acc': 0.5, 'gt_rec/word_acc_exact': 0.0,
+                   'gt_rec/num_words': 2.0}
+    # Turned off: no reading.
+    model.read_gt = False
+    s2 = sample(words[:1], ['hello'], size=(100, 100))
+    data = model.data_preprocessor(dict(inputs=[img], data_samples=[s2]))
+    with torch.no_grad():
+        out = model.predict(data['inputs'], data['data_samples'])[0]
+    assert 'read_texts' not in out.gt_instances
