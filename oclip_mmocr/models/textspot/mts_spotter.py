@@ -283,8 +283,12 @@ class MTSSpotter(BaseModel):
         convention), so ground truth is in original pixels and is scaled by
         ``scale_factor`` to the input."""
         polys, inds, where = [], [], []
+        with_gt = [
+            'gt_instances' in ds and 'polygons' in ds.gt_instances
+            for ds in data_samples
+        ]
         for b, ds in enumerate(data_samples):
-            if 'gt_instances' not in ds:
+            if not with_gt[b]:  # inference on images without annotations
                 continue
             inst = ds.gt_instances
             ignored = np.asarray(inst.get('ignored', [False] * len(inst)),
@@ -302,7 +306,7 @@ class MTSSpotter(BaseModel):
         read, _ = self.read_words(feats, polys, inds)
         reads = {bk: t for bk, t in zip(where, read)}
         for b, ds in enumerate(data_samples):
-            if 'gt_instances' in ds:
+            if with_gt[b]:
                 ds.gt_instances.read_texts = [
                     reads.get((b, k)) for k in range(len(ds.gt_instances))
                 ]

@@ -327,3 +327,12 @@ def test_reads_ground_truth_words_for_the_recognition_check():
     with torch.no_grad():
         out = model.predict(data['inputs'], data['data_samples'])[0]
     assert 'read_texts' not in out.gt_instances
+    # Inference on an image without annotations (empty gt_instances).
+    model.read_gt = True
+    s3 = TextDetDataSample(metainfo=dict(
+        img_shape=(100, 100), ori_shape=(100, 100), scale_factor=(1., 1.)))
+    s3.gt_instances = InstanceData()
+    data = model.data_preprocessor(dict(inputs=[img], data_samples=[s3]))
+    with torch.no_grad():
+        out = model.predict(data['inputs'], data['data_samples'])[0]
+    assert 'read_texts' not in out.gt_instances
