@@ -134,7 +134,9 @@ RECIPES = {
         batch=16,
         source='mmocr fcenet/fcenet_resnet50-oclip_fpn_1500e_icdar2015.py',
         test_scale=(2260, 2260),
-        norm_eval=True),
+        norm_eval=True,
+        post=dict(type='ValidFCEPostprocessor', text_repr_type='quad',
+                  alpha=1.2, beta=1.0, score_thr=0.3)),
     'fcenet_r50-*_fpn_1500e_ctw1500': dict(
         optimizer=('SGD', 5e-4, 0.9, 5e-4),
         schedule=[('PolyLR', 0, 1500, None)],
@@ -142,14 +144,18 @@ RECIPES = {
         batch=8,
         source='mmocr fcenet/fcenet_resnet50-oclip_fpn_1500e_ctw1500.py',
         test_scale=(1080, 736),
-        norm_eval=True),
+        norm_eval=True,
+        post=dict(type='ValidFCEPostprocessor', text_repr_type='poly',
+                  alpha=1.0, beta=2.0, score_thr=0.3)),
     'fcenet_r50-*_fpn_1500e_totaltext': dict(
         optimizer=('SGD', 1e-3, 0.9, 5e-4),
         schedule=[('StepLR', 0, 1200, None)],
         epochs=1500,
         batch=16,
         source='mmocr fcenet/fcenet_resnet50_fpn_1500e_totaltext.py',
-        test_scale=(1280, 960)),
+        test_scale=(1280, 960),
+        post=dict(type='ValidFCEPostprocessor', text_repr_type='poly',
+                  alpha=1.2, beta=1.0, score_thr=0.3)),
     # -- TextBPN: Adam 1e-3, StepLR(100, 0.9), batch 12 (train_CTW1500.sh)
     'textbpn_r50-*_660e_*': dict(
         optimizer=('Adam', 1e-3, None, None),
