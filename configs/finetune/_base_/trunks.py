@@ -86,3 +86,9 @@ custom_hooks = [
     # check_images=True (tools/train.py --check-data) decodes every image.
     dict(type='DataCheckHook', check_images=False),
 ]
+# For configs that start from a whole pretrained detector (`load_from`, e.g.
+# after SynthText detection pretraining): it must fit exactly.
+custom_hooks_strict_load = [
+    dict(h, strict_load_from=True) if h['type'] == 'SafeResumeHook' else h
+    for h in custom_hooks
+]

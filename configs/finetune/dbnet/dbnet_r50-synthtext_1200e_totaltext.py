@@ -7,7 +7,4 @@
 _base_ = ['dbnet_r50-imagenet_1200e_totaltext.py']
 synthtext_detector = '{{$OCLIP_SYNTHTEXT_DETECTOR:work_dirs/dbnet_r50_fpnc_100k_synthtext/iter_100000.pth}}'  # noqa: E501
 load_from = synthtext_detector
-custom_hooks = [
-    dict(h, strict_load_from=True) if h['type'] == 'SafeResumeHook' else h
-    for h in _base_.custom_hooks
-]
+custom_hooks = _base_.custom_hooks_strict_load

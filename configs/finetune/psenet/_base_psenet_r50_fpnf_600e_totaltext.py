@@ -38,13 +38,12 @@ model = dict(
             min_text_area=1,
             min_kernel_area=1)))
 
+load_annotations = dict(
+    type='LoadOCRAnnotations', with_polygon=True, with_bbox=True,
+    with_label=True)
 train_pipeline = [
     dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-    dict(
-        type='LoadOCRAnnotations',
-        with_polygon=True,
-        with_bbox=True,
-        with_label=True),
+    load_annotations,
     dict(type='FixInvalidPolygon'),
     # random_scale: short side 736 x [0.7, 1.3], sides rounded up to 32.
     dict(
@@ -76,11 +75,7 @@ test_pipeline = [
         ratio_range=(1.0, 1.0),
         aspect_ratio_range=(1.0, 1.0),
         scale_divisor=32),
-    dict(
-        type='LoadOCRAnnotations',
-        with_polygon=True,
-        with_bbox=True,
-        with_label=True),
+    load_annotations,
     # MMOCR's repair of invalid Total-Text ground truth at test time.
     dict(type='FixInvalidPolygon'),
     dict(

@@ -6,7 +6,4 @@
 _base_ = ['psenet_r50-imagenet_fpnf_600e_totaltext.py']
 synthtext_detector = '{{$OCLIP_SYNTHTEXT_DETECTOR:work_dirs/psenet_r50_fpnf_1e_synthtext/epoch_1.pth}}'  # noqa: E501
 load_from = synthtext_detector
-custom_hooks = [
-    dict(h, strict_load_from=True) if h['type'] == 'SafeResumeHook' else h
-    for h in _base_.custom_hooks
-]
+custom_hooks = _base_.custom_hooks_strict_load
