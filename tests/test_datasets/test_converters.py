@@ -12,7 +12,7 @@ from oclip_mmocr.datasets.converters import (convert_lsvt_full,
 from oclip_mmocr.models import OCLIPDictionary
 
 
-def _synthtext_mat(path, mismatch=False):
+def _synthtext_mat(path, mismatch=False, extra_chars=0):
     """A gt.mat in SynthText's layout: 1xN cells of names, boxes, texts."""
     names = np.empty((1, 2), dtype=object)
     names[0, 0] = np.array(['8/ballet_106_0.jpg'])
@@ -28,8 +28,17 @@ def _synthtext_mat(path, mismatch=False):
     txts[0, 0] = np.array(['Lines ', 'of\n text'] if not mismatch
                           else ['only two'], dtype=object)
     txts[0, 1] = np.array(['alone'], dtype=object)
+    # One box per character, in word order: 'Lines' 'of' 'text', 'alone'.
+    chars = np.empty((1, 2), dtype=object)
+    for i, n in enumerate((11, 5)):
+        cb = np.zeros((2, 4, n + extra_chars * (i == 0)))
+        for k in range(cb.shape[2]):
+            cb[0, :, k] = [100 + 10 * k, 108 + 10 * k, 108 + 10 * k,
+                           100 + 10 * k]
+            cb[1, :, k] = [40, 40, 52, 52]
+        chars[0, i] = cb
     scipy.io.savemat(path, dict(imnames=names, wordBB=boxes, txt=txts,
-                                charBB=boxes))
+                                charBB=chars))
 
 
 def test_synthtext(tmp_path):
@@ -45,6 +54,22 @@ def test_synthtext(tmp_path):
     assert ann['data_list'][1]['instances'][0]['text'] == 'alone'
     assert ann['metainfo']['task_name'] == 'textdet'
     assert len(convert_synthtext(path, limit=1)['data_list']) == 1
+    # Character boxes, split among the words in order.
+    assert [len(i['char_polygons']) for i in first] == [5, 2, 4]
+    assert first[1]['char_polygons'][0] == [150, 40, 158, 40, 158, 52, 150,
+                                            52]  # the 6th box: 'o' of 'of'
+    assert len(ann['data_list'][1]['instances'][0]['char_polygons']) == 5
+    plain = convert_synthtext(path, with_chars=False)
+    assert 'char_polygons' not in plain['data_list'][0]['instances'][0]
+
+
+def test_synthtext_character_count_mismatch_names_the_image(tmp_path):
+    path = str(tmp_path / 'gt.mat')
+    _synthtext_mat(path, extra_chars=1)
+    with pytest.raises(ValueError, match='ballet_106_0.jpg has 11 '
+                       r'characters but charBB of shape \(2, 4, 12\)'):
+        convert_synthtext(path)
+    assert len(convert_synthtext(path, with_chars=False)['data_list']) == 2
 
 
 def test_synthtext_errors(tmp_path):

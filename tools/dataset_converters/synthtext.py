@@ -5,7 +5,10 @@
         data/synthtext/textdet_train.json --img-prefix imgs
 
 The images stay where they are: place (or link) SynthText's image folders
-under ``data/synthtext/<img-prefix>/``.
+under ``data/synthtext/<img-prefix>/``. Each word keeps its transcription
+and, from ``charBB``, one box per character (``char_polygons``; the
+character-level supervision of a spotter's SynthText stage); ``--no-chars``
+leaves them out (a smaller file for oCLIP pretraining alone).
 """
 import argparse
 import json
@@ -20,8 +23,11 @@ def main() -> None:
     parser.add_argument('--img-prefix', default='imgs')
     parser.add_argument('--limit', type=int, default=None,
                         help='convert only the first N images')
+    parser.add_argument('--no-chars', action='store_true',
+                        help='leave out the character boxes')
     args = parser.parse_args()
-    ann = convert_synthtext(args.gt_mat, args.img_prefix, args.limit)
+    ann = convert_synthtext(args.gt_mat, args.img_prefix, args.limit,
+                            with_chars=not args.no_chars)
     with open(args.out_json, 'w') as f:
         json.dump(ann, f)
     words = sum(len(d['instances']) for d in ann['data_list'])
