@@ -4,16 +4,14 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 import torch
-import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmengine.structures import InstanceData, LabelData
 
-from mmocr.registry import MODELS
+from mmocr.registry import MODELS, TASK_UTILS
 from mmocr.structures import TextRecogDataSample, TextSpottingDataSample
 from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
 from oclip_mmocr.utils.polygon_repair import (keep_simple_polygons,
                                               repair_polygon)
-from .roi_heads import decode_boxes, encode_boxes
 from .roi_masking import masked_roi_features, masked_word_features, \
     polygon_boxes, polygon_roi_masks
 from .text_kernels import offset_outline
@@ -52,6 +50,11 @@ class MTSSpotter(BaseModel):
         max_train_proposals (int): SPN proposals used per image in training.
         pos_iou (float): IoU making a proposal positive.
         mask_thr (float): Instance mask binarisation at inference.
+        bbox_coder (dict): Box refinement coding (``TASK_UTILS``); MMDet's
+            ``DeltaXYWHBBoxCoder`` with the two-stage detectors' stds.
+        loss_score, loss_box, loss_mask (dict): Losses of the RoI heads
+            (``MODELS``): MMDet's sigmoid cross-entropy, smooth L1, and
+            per-pixel sigmoid cross-entropy.
         read_gt (bool): At inference, also read the ground-truth words of
             samples that carry them (:meth:`read_ground_truth`, scored by
             ``GTRecognitionMetric``), so that a recognition failure shows
@@ -73,6 +76,15 @@ class MTSSpotter(BaseModel):
                  pos_iou: float = 0.5,
                  mask_thr: float = 0.5,
                  read_gt: bool = True,
+                 bbox_coder: Dict = dict(
+                     type='mmdet.DeltaXYWHBBoxCoder',
+                     target_means=(0., 0., 0., 0.),
+                     target_stds=(0.1, 0.1, 0.2, 0.2)),
+                 loss_score: Dict = dict(
+                     type='mmdet.CrossEntropyLoss', use_sigmoid=True),
+                 loss_box: Dict = dict(type='mmdet.SmoothL1Loss', beta=1.0),
+                 loss_mask: Dict = dict(
+                     type='mmdet.CrossEntropyLoss', use_sigmoid=True),
                  init_cfg=None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -89,6 +101,10 @@ class MTSSpotter(BaseModel):
         self.pos_iou = pos_iou
         self.mask_thr = mask_thr
         self.read_gt = read_gt
+        self.bbox_coder = TASK_UTILS.build(bbox_coder)
+        self.loss_score = MODELS.build(loss_score)
+        self.loss_box = MODELS.build(loss_box)
+        self.loss_mask = MODELS.build(loss_mask)
 
     @property
     def dictionary(self):
@@ -165,21 +181,21 @@ class MTSSpotter(BaseModel):
                                   self.spn.stride)
         y = torch.tensor(labels, dtype=torch.float32, device=feats.device)
         logits, deltas = self.score_head(det)
-        losses['loss_score'] = F.binary_cross_entropy_with_logits(logits, y)
+        losses['loss_score'] = self.loss_score(logits, y)
         pos = [i for i, lab in enumerate(labels) if lab]
         if pos:
             boxes = polygon_boxes([polys[i] for i in pos])
             gt_polys = [targets[i][0] for i in pos]
-            losses['loss_box'] = F.smooth_l1_loss(
+            losses['loss_box'] = self.loss_box(
                 deltas[pos],
-                torch.from_numpy(encode_boxes(
-                    boxes, polygon_boxes(gt_polys))).to(deltas),
-                beta=0.1)
+                self.bbox_coder.encode(
+                    torch.from_numpy(boxes),
+                    torch.from_numpy(polygon_boxes(gt_polys))).to(deltas))
             mask_size = tuple(2 * s for s in self.det_roi_size)
             gt_masks = torch.from_numpy(
                 polygon_roi_masks(gt_polys, boxes, mask_size)).to(feats)
-            losses['loss_mask'] = F.binary_cross_entropy_with_logits(
-                self.mask_head(det[pos]), gt_masks)
+            losses['loss_mask'] = self.loss_mask(
+                self.mask_head(det[pos]).flatten(1), gt_masks.flatten(1))
         else:
             losses['loss_box'] = deltas.sum() * 0
             losses['loss_mask'] = zero + self.mask_head(det[:1]).sum() * 0
@@ -240,9 +256,10 @@ class MTSSpotter(BaseModel):
                                   self.spn.stride)
         logits, deltas = self.score_head(det)
         scores = logits.sigmoid().detach().cpu().numpy()
-        boxes = decode_boxes(polygon_boxes(polys),
-                             deltas.detach().cpu().numpy())
         h, w = (s * self.spn.stride for s in feats.shape[-2:])
+        boxes = self.bbox_coder.decode(
+            torch.from_numpy(polygon_boxes(polys)),
+            deltas.detach().float().cpu(), max_shape=(h, w)).numpy()
         boxes = np.clip(boxes, 0, [w - 1, h - 1, w, h]).astype(np.float32)
         boxes[:, 2:] = np.maximum(boxes[:, 2:], boxes[:, :2] + 1)
         refined = masked_roi_features(feats, polys, inds, self.det_roi_size,

@@ -1,42 +1,27 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """The two RoI heads on hard-masked features besides recognition."""
-from typing import Tuple
+from typing import Dict, Optional, Tuple
 
-import numpy as np
 import torch
 import torch.nn as nn
+from mmengine.model import BaseModule
 
 from mmocr.registry import MODELS
 
 
-def encode_boxes(proposals: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Box refinement targets: corner offsets in units of the proposal's
-    width/height, ``(K, 4)`` each."""
-    wh = np.maximum(proposals[:, 2:] - proposals[:, :2], 1.)
-    return np.concatenate([(targets[:, :2] - proposals[:, :2]) / wh,
-                           (targets[:, 2:] - proposals[:, 2:]) / wh], 1)
-
-
-def decode_boxes(proposals: np.ndarray, deltas: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`encode_boxes`; boxes keep at least 1 px."""
-    wh = np.maximum(proposals[:, 2:] - proposals[:, :2], 1.)
-    out = np.concatenate([proposals[:, :2] + deltas[:, :2] * wh,
-                          proposals[:, 2:] + deltas[:, 2:] * wh], 1)
-    out[:, 2:] = np.maximum(out[:, 2:], out[:, :2] + 1)
-    return out.astype(np.float32)
-
-
 @MODELS.register_module()
-class BoxScoreHead(nn.Module):
+class BoxScoreHead(BaseModule):
     """Box/score refinement of each masked RoI: a text-vs-background logit
-    and the corner offsets of the word's box (see :func:`encode_boxes`).
+    and the box deltas of the word (coded by the spotter's ``bbox_coder``,
+    MMDet's ``DeltaXYWHBBoxCoder``).
 
     Shapes:
         input: ``(K, C, h, w)``; output: logits ``(K,)``, deltas ``(K, 4)``.
     """
 
-    def __init__(self, in_channels: int = 128, channels: int = 128) -> None:
-        super().__init__()
+    def __init__(self, in_channels: int = 128, channels: int = 128,
+                 init_cfg: Optional[Dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
         self.convs = nn.Sequential(
             nn.Conv2d(in_channels, channels, 3, padding=1),
             nn.ReLU(inplace=True),
@@ -55,12 +40,12 @@ class BoxScoreHead(nn.Module):
 
 
 @MODELS.register_module()
-class TextMaskHead(nn.Module):
+class TextMaskHead(BaseModule):
     """Instance mask logits in the RoI: ``(K, C, h, w) -> (K, 2h, 2w)``."""
 
     def __init__(self, in_channels: int = 128, channels: int = 128,
-                 num_convs: int = 2) -> None:
-        super().__init__()
+                 num_convs: int = 2, init_cfg: Optional[Dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
         layers = []
         for i in range(num_convs):
             layers += [

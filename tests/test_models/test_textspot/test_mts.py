@@ -272,18 +272,26 @@ def test_outputs_are_text_spotting_samples(tmp_path):
 
 
 def test_box_refinement_targets_round_trip():
-    from oclip_mmocr.models.textspot import decode_boxes, encode_boxes
-    props = np.array([[10, 10, 50, 30], [0, 0, 8, 4]], np.float32)
-    gts = np.array([[12, 8, 55, 31], [1, 0, 9, 5]], np.float32)
-    deltas = encode_boxes(props, gts)
-    assert deltas[0].tolist() == pytest.approx(
-        [2 / 40, -2 / 20, 5 / 40, 1 / 20])
-    np.testing.assert_allclose(decode_boxes(props, deltas), gts, atol=1e-5)
-    # A fresh head proposes no change.
+    """The spotter codes box refinement with MMDet's DeltaXYWHBBoxCoder
+    (built from config) and its RoI losses are registered ones."""
+    model = tiny_spotter()
+    coder = model.bbox_coder
+    assert type(coder).__name__ == 'DeltaXYWHBBoxCoder'
+    assert type(model.loss_box).__name__ == 'SmoothL1Loss'
+    props = torch.tensor([[10, 10, 50, 30], [0, 0, 8, 4]], dtype=torch.float)
+    gts = torch.tensor([[12, 8, 55, 31], [1, 0, 9, 5]], dtype=torch.float)
+    deltas = coder.encode(props, gts)
+    # centre offset / size and log size ratio, over the stds 0.1, 0.2.
+    assert deltas[0, 0].item() == pytest.approx((33.5 - 30) / 40 / 0.1)
+    assert deltas[0, 2].item() == pytest.approx(np.log(43 / 40) / 0.2)
+    torch.testing.assert_close(coder.decode(props, deltas), gts, atol=1e-4,
+                               rtol=0)
+    # A fresh head proposes no change: the decoded box is the proposal.
     head = MODELS.build(dict(type='BoxScoreHead', in_channels=C, channels=C))
-    logits, d = head(torch.rand(3, C, 16, 16))
-    assert logits.shape == (3, ) and d.shape == (3, 4)
+    logits, d = head(torch.rand(2, C, 16, 16))
+    assert logits.shape == (2, ) and d.shape == (2, 4)
     assert (d == 0).all()
+    torch.testing.assert_close(coder.decode(props, d), props)
 
 
 def test_reads_ground_truth_words_for_the_recognition_check():
