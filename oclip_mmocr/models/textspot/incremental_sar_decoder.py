@@ -1,7 +1,7 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """MMOCR's ParallelSARDecoder with inference linear in the text length."""
 import math
-from typing import Dict, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
