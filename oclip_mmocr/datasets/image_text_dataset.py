@@ -3,6 +3,7 @@ import hashlib
 import inspect
 import json
 import logging
+import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Union
 
@@ -267,8 +268,12 @@ class OCLIPDataset(BaseDataset):
         if self.subset == 'all' and self.val_fraction == 0 and \
                 self.pretrain_fraction == 1:
             return infos
-        keyed = [(stable_unit_hash(self.subset_seed, info['img_path']), info)
-                 for info in infos]
+        # The path as the annotation file writes it: the subsets must not
+        # move when the data is mounted elsewhere.
+        root = self.data_prefix.get('img_path') or self.data_root or ''
+        keyed = [(stable_unit_hash(self.subset_seed,
+                                   osp.relpath(info['img_path'], root or '.')),
+                  info) for info in infos]
         val = [kv for kv in keyed if kv[0] < self.val_fraction]
         train = [kv for kv in keyed if kv[0] >= self.val_fraction]
         if self.subset == 'val':

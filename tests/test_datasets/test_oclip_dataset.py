@@ -297,3 +297,17 @@ def test_validation_masking_is_fixed_by_seed():
                                   words=['abcdefgh']))['mask_positions'])
                  for i in range(40)}
     assert len(positions) > 4  # spread over the word, not one position
+
+
+def test_subsets_do_not_move_with_the_data_root(tmp_path):
+    """The hash reads the annotation's own path, so the same file under
+    another mount point holds out the same images."""
+    items, _ = _many(tmp_path)
+    other = tmp_path / 'elsewhere'
+    other.mkdir()
+    ann_a = _write(tmp_path, items, name='a.json')
+    ann_b = _write(other, items, name='b.json')
+    val_a = _build(tmp_path, ann_a, subset='val', val_fraction=0.1)
+    val_b = _build(other, ann_b, subset='val', val_fraction=0.1)
+    rel = [osp.relpath(p, str(tmp_path)) for p in _paths(val_a)]
+    assert rel == [osp.relpath(p, str(other)) for p in _paths(val_b)]
