@@ -71,6 +71,8 @@ setup(
     install_requires=[
         'torch', 'torchvision', 'numpy<2', 'mmengine==0.10.7', 'mmcv==2.0.1',
         'mmdet==3.1.0', 'mmocr==1.0.1', 'Pillow', 'scipy', 'matplotlib',
+        # Vectorised point-in-polygon (RoI masks).
+        'shapely>=2',
         # The embedded benchmark's backgrounds are its sample photographs.
         'scikit-image==0.26.0'
     ],

@@ -31,9 +31,9 @@ CONFIG = 'configs/finetune/mts/_base_mts_r50.py'
 
 
 def build(kind: str, cfg: Config):
-    dec = copy.deepcopy(cfg.model.rec_decoder)
+    dec = copy.deepcopy(cfg.model.roi_head.rec_decoder)
     dec.type = kind
-    return MODELS.build(cfg.model.rec_encoder).eval(), MODELS.build(
+    return MODELS.build(cfg.model.roi_head.rec_encoder).eval(), MODELS.build(
         dec).eval()
 
 
@@ -52,8 +52,9 @@ def main() -> None:
     enc, ref = build('ParallelSARDecoder', cfg)
     _, inc = build('IncrementalSARDecoder', cfg)
     inc.load_state_dict(ref.state_dict(), strict=True)
-    h, w = cfg.model.get('rec_roi_size', (8, 32))
-    feat = torch.randn(args.words, cfg.model.rec_encoder.in_channels, h, w)
+    h, w = cfg.model.roi_head.get('rec_roi_size', (8, 32))
+    feat = torch.randn(args.words, cfg.model.roi_head.rec_encoder.in_channels,
+                       h, w)
     samples = [TextRecogDataSample() for _ in range(args.words)]
 
     def run(decoder):
@@ -72,8 +73,8 @@ def main() -> None:
     base = med['ParallelSARDecoder (MMOCR)']
     lines = [
         f'Recogniser of the spotter (SAR encoder + decoder, '
-        f'{cfg.model.rec_decoder.max_seq_len} steps, d_model '
-        f'{cfg.model.rec_decoder.d_model}), {args.words} words of '
+        f'{cfg.model.roi_head.rec_decoder.max_seq_len} steps, d_model '
+        f'{cfg.model.roi_head.rec_decoder.d_model}), {args.words} words of '
         f'{h}x{w} features, median of {args.repeats}; '
         f'{machine_line("cpu")}.',
         '',

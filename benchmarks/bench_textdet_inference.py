@@ -48,6 +48,11 @@ def build(spec: str, device: str):
     return cfg, model
 
 
+def cfg_channels(model) -> int:
+    """Channels of a spotter's fused features (what its RoI heads read)."""
+    return model.roi_head.score_head.convs[0].in_channels
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('configs', nargs='*', default=DEFAULT,
@@ -87,10 +92,11 @@ def main() -> None:
         for r in runs:
             model = r['model']
             head = getattr(model, 'det_head', None)
-            if hasattr(model, 'roi_outputs'):
+            if hasattr(model, 'roi_head'):
                 # Spotter: RoI heads + recogniser on --rings word boxes.
-                h, w = (s // model.spn.stride for s in r['shape'])
-                feats = torch.rand(1, model.spn.fuse[0].out_channels, h, w,
+                roi = model.roi_head
+                h, w = (s // roi.feat_stride for s in r['shape'])
+                feats = torch.rand(1, cfg_channels(model), h, w,
                                    device=args.device)
                 polys = [np.array([x, 40, x + 120, 40, x + 120, 80, x, 80],
                                   np.float32)
@@ -100,7 +106,7 @@ def main() -> None:
                 for _ in range(args.num + 1):
                     sync(args.device)
                     t = time.perf_counter()
-                    model.roi_outputs(feats, polys, [0] * len(polys))
+                    roi.roi_outputs(feats, polys, [0] * len(polys))
                     sync(args.device)
                     ts.append(time.perf_counter() - t)
                 deform[r['spec']] = statistics.median(ts[1:])

@@ -91,3 +91,20 @@ def short_schedule(cfg, epochs: int, work_dir: str) -> None:
                                         interval=epochs)
     cfg.randomness = dict(seed=0)
     cfg.work_dir = work_dir
+
+
+def narrow_spotter(cfg, channels: int, trunk_widths: List[int],
+                   max_seq_len: int = 12) -> None:
+    """Every width of an MTS spotter config set for a narrow trunk (stage
+    widths ``trunk_widths``) and ``channels`` fused channels."""
+    c = channels
+    cfg.model.neck.update(in_channels=trunk_widths, lateral_channels=c,
+                          out_channels=c // 4)
+    cfg.model.det_head.in_channels = c
+    roi = cfg.model.roi_head
+    for head in ('score_head', 'mask_head', 'char_head'):
+        if roi.get(head) is not None:
+            roi[head].update(in_channels=c, channels=c)
+    roi.rec_encoder.update(in_channels=c, d_model=c, d_enc=c)
+    roi.rec_decoder.update(in_channels=c, d_model=c, d_enc=c,
+                           d_k=max(c // 2, 8), max_seq_len=max_seq_len)

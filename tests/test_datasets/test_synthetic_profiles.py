@@ -175,3 +175,65 @@ def test_split_files_workers_and_mmocr_readers(tmp_path):
     assert osp.getmtime(osp.join(a, 'textdet_train.json')) == mtime
     with pytest.raises(KeyError, match='unknown synthetic profile'):
         get_profile('synth_coco')
+
+
+@pytest.mark.parametrize('name', sorted(PROFILES))
+def test_character_boxes(rendered, name):
+    """Every legible word carries one quadrilateral per non-space
+    character (Mask TextSpotter's supervision, as SynthText's charBB): in
+    reading order along the word, inside it, not overlapping; illegible
+    ones carry none."""
+    words = 0
+    for _, instances, _ in rendered[name]:
+        for inst in instances:
+            if inst['ignore']:
+                assert 'char_polygons' not in inst
+                continue
+            chars = inst.get('char_polygons')
+            assert chars is not None, inst
+            assert len(chars) == len(inst['text'].replace(' ', ''))
+            word = Polygon(np.array(inst['polygon']).reshape(-1, 2))
+            quads = [np.array(c).reshape(4, 2) for c in chars]
+            for q in quads:
+                assert Polygon(q).is_valid and Polygon(q).area > 0.5
+                assert word.buffer(1.5).contains(Polygon(q).centroid)
+            # Reading order: centroids advance along the word's first
+            # character -> last character direction, and along each box's
+            # own top edge.
+            cents = np.array([q.mean(0) for q in quads])
+            if len(quads) > 1:
+                steps = np.diff(cents, axis=0)
+                tops = np.array([q[1] - q[0] for q in quads[:-1]])
+                assert (np.einsum('ij,ij->i', steps, tops) > 0).all(), inst
+            for a, b in zip(quads, quads[1:]):
+                inter = Polygon(a).intersection(Polygon(b)).area
+                assert inter <= 0.1 * min(Polygon(a).area, Polygon(b).area)
+            words += 1
+    assert words >= 2 * N
+
+
+@pytest.mark.parametrize('spacing', [0., 0.2])
+def test_character_spans_cover_the_ink(spacing):
+    from oclip_mmocr.datasets.synthetic.fonts import fonts_for
+    from oclip_mmocr.datasets.synthetic.text_strip import (horizontal_strip,
+                                                           vertical_strip)
+    font = fonts_for('Hello')[0]
+    for strip, text in [(horizontal_strip('Hello World', font, 40, 0,
+                                          spacing), 'Hello World'),
+                        (horizontal_strip('Wavy', font, 24, 2, spacing),
+                         'Wavy'),
+                        (vertical_strip('SHOP', font, 30), 'SHOP')]:
+        ink = np.maximum(strip.alpha, 0 if strip.stroke is None else
+                         strip.stroke).max(0) > 0.25
+        spans = strip.chars
+        assert len(spans) == len(text)
+        assert all((s is None) == (c == ' ') for s, c in zip(spans, text))
+        covered = np.zeros_like(ink)
+        for s in spans:
+            if s is not None:
+                covered[int(s[0]):int(np.ceil(s[1]))] = True
+        # Nearly every ink column belongs to a character, characters do
+        # not overlap and follow the text's order.
+        assert (ink & covered).sum() >= 0.97 * ink.sum(), text
+        real = [s for s in spans if s is not None]
+        assert all(a[1] <= b[0] + 1e-6 for a, b in zip(real, real[1:]))

@@ -66,7 +66,7 @@ def test_one_iteration_and_evaluation(name, backbone_file, tmp_path):
                 t.with_text = False
     if 'mts' in name:
         # An untrained SPN proposes noise: cap it to keep the test short.
-        cfg.model.spn.max_proposals = 8
+        cfg.model.det_head.postprocessor.max_proposals = 8
     cfg.train_cfg.max_epochs = 1
     cfg.train_cfg.val_interval = 1
     cfg.param_scheduler = None

@@ -8,7 +8,8 @@ from mmengine.runner import Runner
 
 from oclip_mmocr.datasets.synthetic import generate_synthetic_split
 from tests.helpers import REPO
-from tests.finetune_helpers import overfit_loaders, short_schedule
+from tests.finetune_helpers import (narrow_spotter, overfit_loaders,
+                                    short_schedule)
 
 pytestmark = pytest.mark.slow
 EPOCHS = 300  # one batch of 4 images per epoch
@@ -24,12 +25,7 @@ def test_spotter_learns_synthetic_words(tmp_path):
                  'totaltext.py'))
     cfg.model.backbone = dict(
         type='CLIPResNet', depth=50, base_channels=16, norm_eval=False)
-    cfg.model.neck.update(in_channels=[64, 128, 256, 512], out_channels=C)
-    for head in ('spn', 'score_head', 'mask_head'):
-        cfg.model[head].update(in_channels=C, channels=C)
-    cfg.model.rec_encoder.update(in_channels=C, d_model=C, d_enc=C)
-    cfg.model.rec_decoder.update(
-        in_channels=C, d_model=C, d_enc=C, d_k=32, max_seq_len=12)
+    narrow_spotter(cfg, C, [64, 128, 256, 512])
     load = cfg.load
     overfit_loaders(
         cfg, root, load + [cfg.train_pipeline[-1]],

@@ -17,6 +17,7 @@ from mmengine.config import Config
 
 from mmocr.registry import MODELS
 from tests.helpers import REPO, shared_path, skip_without_shared
+from tests.finetune_helpers import narrow_spotter
 
 pytestmark = pytest.mark.slow
 
@@ -122,12 +123,7 @@ def test_tools_infer_detector_and_spotter(det_weights, tmp_path):
     c = 32
     cfg.model.backbone = dict(type='CLIPResNet', depth=50, base_channels=8,
                               norm_eval=False)
-    cfg.model.neck.update(in_channels=[32, 64, 128, 256], out_channels=c)
-    for head in ('spn', 'score_head', 'mask_head'):
-        cfg.model[head].update(in_channels=c, channels=c)
-    cfg.model.rec_encoder.update(in_channels=c, d_model=c, d_enc=c)
-    cfg.model.rec_decoder.update(in_channels=c, d_model=c, d_enc=c, d_k=16,
-                                 max_seq_len=12)
+    narrow_spotter(cfg, c, [32, 64, 128, 256])
     for t in cfg.test_dataloader.dataset.pipeline:
         if t['type'] == 'Resize':
             t['scale'] = (320, 320)

@@ -17,30 +17,49 @@ dictionary = dict(
 model = dict(
     type='MTSSpotter',
     backbone=None,  # set by the twin
+    # MTS v3's SPN fuses the FPN levels at 1/4 scale: MMOCR's FPNC does
+    # exactly that (4 x 64 channels concatenated, then conv + BN + ReLU).
     neck=dict(
-        type='mmdet.FPN',
+        type='FPNC',
         in_channels=[256, 512, 1024, 2048],
-        out_channels=256,
-        num_outs=4),
-    spn=dict(type='SegmentationProposalNetwork', in_channels=256,
-             channels=256),
-    score_head=dict(type='BoxScoreHead', in_channels=256, channels=256),
-    mask_head=dict(type='TextMaskHead', in_channels=256, channels=256),
-    rec_encoder=dict(type='SAREncoder', in_channels=256, d_model=256,
-                     d_enc=256),
-    rec_decoder=dict(
-        # MMOCR's ParallelSARDecoder (same parameters and training) with
-        # greedy decoding linear in the length (docs/speed.md).
-        type='IncrementalSARDecoder',
+        lateral_channels=256,
+        out_channels=64,
+        conv_after_concat=True),
+    det_head=dict(
+        type='SPNHead',
         in_channels=256,
-        d_model=256,
-        d_enc=256,
-        d_k=64,
-        max_seq_len=25,
-        dictionary=dictionary,
         module_loss=dict(
-            type='CEModuleLoss', ignore_first_char=True, reduction='mean'),
-        postprocessor=dict(type='AttentionPostprocessor')),
+            type='SPNModuleLoss',
+            shrink_ratio=0.4,
+            loss_kernel=dict(type='BatchDiceLoss', smooth=1.)),
+        postprocessor=dict(
+            type='SPNPostprocessor',
+            shrink_ratio=0.4,
+            bin_thr=0.1,
+            max_proposals=1000)),
+    roi_head=dict(
+        type='MTSRoIHead',
+        score_head=dict(type='BoxScoreHead', in_channels=256, channels=256),
+        mask_head=dict(type='TextMaskHead', in_channels=256, channels=256),
+        # Trained only by words with character boxes (SynthText, the
+        # generated pretraining data); silent elsewhere.
+        char_head=dict(type='CharSegHead', in_channels=256, channels=256),
+        rec_encoder=dict(
+            type='SAREncoder', in_channels=256, d_model=256, d_enc=256),
+        rec_decoder=dict(
+            # MMOCR's ParallelSARDecoder (same parameters and training)
+            # with greedy decoding linear in the length (docs/speed.md).
+            type='IncrementalSARDecoder',
+            in_channels=256,
+            d_model=256,
+            d_enc=256,
+            d_k=64,
+            max_seq_len=25,
+            dictionary=dictionary,
+            module_loss=dict(
+                type='CEModuleLoss', ignore_first_char=True,
+                reduction='mean'),
+            postprocessor=dict(type='AttentionPostprocessor'))),
     data_preprocessor=dict(
         type='TextDetDataPreprocessor', bgr_to_rgb=True, pad_size_divisor=32))
 

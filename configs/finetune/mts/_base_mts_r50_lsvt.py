@@ -17,11 +17,15 @@ lsvt_root = '{{$OCLIP_LSVT_ROOT:data/lsvt}}'
 lsvt_dict = '{{$OCLIP_LSVT_DICT:<lsvt_root>/dict.txt}}'.replace(
     '<lsvt_root>', lsvt_root)
 # LSVT text lines are longer than words: up to 40 characters are read.
+# LSVT has no character boxes: no character branch (thousands of classes
+# that nothing would train).
 model = dict(
-    rec_decoder=dict(
-        max_seq_len=40,
-        dictionary=dict(type='CheckedDictionary', dict_file=lsvt_dict,
-                        setting='lsvt_dict')))
+    roi_head=dict(
+        char_head=None,
+        rec_decoder=dict(
+            max_seq_len=40,
+            dictionary=dict(type='CheckedDictionary', dict_file=lsvt_dict,
+                            setting='lsvt_dict'))))
 _base_.lsvt_textdet_train.pipeline = _base_.train_pipeline
 _base_.lsvt_textdet_test.pipeline = _base_.test_pipeline
 train_dataloader = dict(dataset=_base_.lsvt_textdet_train)

@@ -17,7 +17,7 @@ from .renderer import render_text_image
 
 MANIFEST = 'synthetic_manifest.json'
 #: Bumped whenever the drawing changes, so that cached splits regenerate.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 def generate_synthetic_split(data_root: str,

@@ -43,13 +43,16 @@ class _Box:
     contrast: float = 255.
     occluded: float = 0.  # fraction hidden by occluders
     forced_ignore: bool = False
+    # (4, 2) box of each non-space character, or None
+    chars: Optional[List[np.ndarray]] = None
 
 
 @dataclass
 class _Line:
     strip: Strip
     place: Placement
-    boxes: List[Tuple[str, Tuple[float, float, float, float]]]
+    # (text, ink box, index of its first character in the strip's text)
+    boxes: List[Tuple[str, Tuple[float, float, float, float], int]]
 
 
 def _rng(profile: Profile, seed: int, index: int) -> np.random.Generator:
@@ -96,7 +99,7 @@ def _word_boxes(strip: Strip, text: str, font_path: str, size: int,
         if not len(xs):
             continue
         boxes.append((word, (float(c0 + xs[0]), float(ys[0]),
-                             float(c0 + xs[-1] + 1), float(ys[-1] + 1))))
+                             float(c0 + xs[-1] + 1), float(ys[-1] + 1)), i))
     return boxes
 
 
@@ -199,7 +202,7 @@ class SceneRenderer:
                          amplitude=amp, wavelength=lam,
                          phase=rng.uniform(0, 2 * math.pi))
         if line_level or vertical or n_words == 1:
-            boxes = [(text, strip.box)]
+            boxes = [(text, strip.box, 0)]
         else:
             boxes = _word_boxes(strip, text, font, size, words)
         return [_Line(strip, place, boxes)]
@@ -234,7 +237,7 @@ class SceneRenderer:
             place = Homography(sw, sh, self._quad(rng, sw, sh, c, angle,
                                                   False))
             if p.level == 'line':
-                boxes = [(text, strip.box)]
+                boxes = [(text, strip.box, 0)]
             else:
                 boxes = _word_boxes(strip, text, font, size, words)
             lines.append(_Line(strip, place, boxes))
@@ -306,7 +309,7 @@ class SceneRenderer:
                 roi[:] = roi * (1 - a) + a * stroke_colour
             a = warped[0][..., None]
             roi[:] = roi * (1 - a) + a * colour
-            for text, (u0, v0, u1, v1) in line.boxes:
+            for text, (u0, v0, u1, v1), start in line.boxes:
                 poly = self._polygon(line.place, u0, v0, u1, v1)
                 um = np.array([(u0 + u1) / 2])
                 height = float(np.linalg.norm(
@@ -314,8 +317,31 @@ class SceneRenderer:
                     line.place(um, np.array([v1]))))
                 boxes.append(_Box(text, poly, height,
                                   math.hypot(item_blur, global_blur),
-                                  contrast))
+                                  contrast,
+                                  chars=self._char_boxes(
+                                      line, text, start, v0, v1)))
         return boxes
+
+    @staticmethod
+    def _char_boxes(line: _Line, text: str, start: int, v0: float,
+                    v1: float) -> Optional[List[np.ndarray]]:
+        """Each non-space character's quadrilateral: its ink along the text,
+        the word's ink box across it (SynthText's ``charBB`` are
+        quadrilaterals too); None when a character has no ink span."""
+        spans = line.strip.chars
+        if spans is None:
+            return None
+        quads = []
+        for k, c in enumerate(text):
+            if c.isspace():
+                continue
+            span = spans[start + k]
+            if span is None:
+                return None
+            cu0, cu1 = span
+            quads.append(edge_polygon(line.place, cu0, cu1, v0, v1,
+                                      np.array([cu0, cu1])))
+        return quads
 
     def _polygon(self, place: Placement, u0, v0, u1, v1) -> np.ndarray:
         kind = self.p.polygon
@@ -343,8 +369,8 @@ class SceneRenderer:
                                    rng.uniform(0, self.h)])
                 angle = math.radians(rng.uniform(-p.max_angle, p.max_angle))
                 line = _Line(strip, Homography(sw, sh, self._quad(
-                    rng, sw, sh, centre, angle, False)), [(word,
-                                                            strip.box)])
+                    rng, sw, sh, centre, angle, False)), [(word, strip.box,
+                                                            0)])
                 if self._fits([line], occupied):
                     self._occupy([line], occupied, 1)
                     for b in self._draw(rng, img, [line], 0.):
@@ -465,9 +491,16 @@ class SceneRenderer:
         # pixel centres, so a continuous x is the pixel coordinate x - 0.5.
         poly = [round(float(v), 1) for v in (b.polygon - 0.5).reshape(-1)]
         xs, ys = poly[0::2], poly[1::2]
-        return dict(
+        inst = dict(
             polygon=poly,
             bbox=[min(xs), min(ys), max(xs), max(ys)],
             bbox_label=0,
             ignore=not legible,
             text=b.text if legible else IGNORE_TEXT)
+        if legible and b.chars is not None:
+            # One quadrilateral per non-space character of ``text``: Mask
+            # TextSpotter's character supervision.
+            inst['char_polygons'] = [[
+                round(float(v), 1) for v in (q - 0.5).reshape(-1)
+            ] for q in b.chars]
+        return inst

@@ -1,6 +1,6 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Text drawn straight into a coverage strip, before it is placed."""
-from typing import NamedTuple, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -10,11 +10,46 @@ from .fonts import get_font
 
 class Strip(NamedTuple):
     """Coverage in [0, 1] (``alpha``, ``(sh, sw)`` float32), the outline's
-    coverage when a stroke is asked for (else ``None``), and the box of the
-    ink in strip coordinates ``(u0, v0, u1, v1)``: the annotation box."""
+    coverage when a stroke is asked for (else ``None``), the box of the
+    ink in strip coordinates ``(u0, v0, u1, v1)``: the annotation box, and
+    each character's ink extent along the text ``(u0, u1)`` (None for
+    spaces and characters without ink): the character boxes."""
     alpha: np.ndarray
     stroke: 'np.ndarray | None'
     box: Tuple[float, float, float, float]
+    chars: Optional[List[Optional[Tuple[float, float]]]] = None
+
+
+def _ink_span(ink: np.ndarray, a: float, b: float
+              ) -> Optional[Tuple[float, float]]:
+    """Columns with ink among ``[a, b)`` (a character's advance, one
+    column of slack each side), pixel edges; None if there is none."""
+    c0 = max(int(np.floor(a)) - 1, 0)
+    c1 = min(int(np.ceil(b)) + 1, ink.shape[1])
+    cols = np.nonzero(ink[:, c0:c1].max(0) > 0.25)[0] if c1 > c0 else []
+    if not len(cols):
+        return None
+    return float(c0 + cols[0]), float(c0 + cols[-1] + 1)
+
+
+def _char_spans(ink: np.ndarray, starts: List[float],
+                ends: List[float], text: str
+                ) -> List[Optional[Tuple[float, float]]]:
+    """Per character, its ink between its advance bounds; neighbours share
+    no column (where glyphs overlap, the boundary is the advances'
+    midpoint)."""
+    spans = [None if c.isspace() else _ink_span(ink, a, b)
+             for c, a, b in zip(text, starts, ends)]
+    for k in range(len(spans) - 1):
+        if spans[k] is None or spans[k + 1] is None:
+            continue
+        if spans[k][1] > spans[k + 1][0]:
+            mid = (ends[k] + starts[k + 1]) / 2
+            spans[k] = (spans[k][0], max(min(spans[k][1], mid),
+                                         spans[k][0] + 0.5))
+            spans[k + 1] = (min(max(spans[k + 1][0], mid),
+                                spans[k + 1][1] - 0.5), spans[k + 1][1])
+    return spans
 
 
 def _draw(text: str, font, pad: int, stroke: int):
@@ -49,6 +84,11 @@ def horizontal_strip(text: str, font_path: str, size: int, stroke: int = 0,
     font = get_font(font_path, size)
     if spacing <= 0 or len(text) < 2:
         alpha, outline = _draw(text, font, pad, stroke)
+        left = font.getbbox(text, stroke_width=stroke)[0]
+        starts = [pad - left + font.getlength(text[:j])
+                  for j in range(len(text))]
+        ends = [pad - left + font.getlength(text[:j + 1])
+                for j in range(len(text))]
     else:
         gap = int(round(spacing * size))
         glyphs = [_draw(c, font, 0, stroke) if c != ' ' else None
@@ -62,7 +102,10 @@ def horizontal_strip(text: str, font_path: str, size: int, stroke: int = 0,
         fill = Image.new('L', (width, height), 0)
         outl = Image.new('L', (width, height), 0) if stroke else None
         x = pad + stroke
+        starts, ends = [], []
         for c, adv, g in zip(text, advance, glyphs):
+            starts.append(x)
+            ends.append(x + adv)
             if g is not None:
                 ImageDraw.Draw(fill).text((x, pad + stroke), c, font=font,
                                           fill=255)
@@ -76,8 +119,9 @@ def horizontal_strip(text: str, font_path: str, size: int, stroke: int = 0,
         outline = None if outl is None else np.asarray(outl,
                                                        np.float32) / 255.
         alpha, outline = _crop_rows(alpha, outline, pad)
-    return Strip(alpha, outline, _ink_box(alpha if outline is None else
-                                          np.maximum(alpha, outline)))
+    ink = alpha if outline is None else np.maximum(alpha, outline)
+    return Strip(alpha, outline, _ink_box(ink),
+                 _char_spans(ink, starts, ends, text))
 
 
 def _crop_rows(alpha, outline, pad):
@@ -102,8 +146,10 @@ def vertical_strip(text: str, font_path: str, size: int, stroke: int = 0,
     fill = np.zeros((total + 2 * pad, col_w + 2 * pad), np.float32)
     outl = np.zeros_like(fill) if stroke else None
     y = pad
+    spans = []
     for alpha, outline in cells:
         h, w = alpha.shape
+        spans.append((float(y), float(y + h)))
         x = pad + (col_w - w) // 2
         fill[y:y + h, x:x + w] = np.maximum(fill[y:y + h, x:x + w], alpha)
         if outl is not None:
@@ -112,8 +158,11 @@ def vertical_strip(text: str, font_path: str, size: int, stroke: int = 0,
         y += h + gap
     # Lie the column on its side, counter-clockwise: its top at u = 0, its
     # right side at v = 0, so the +90 degree placement restores it.
+    # Row y of the column becomes column y of the strip: the spans hold.
     fill = np.ascontiguousarray(np.rot90(fill, 1))
     if outl is not None:
         outl = np.ascontiguousarray(np.rot90(outl, 1))
-    return Strip(fill, outl, _ink_box(fill if outl is None else
-                                      np.maximum(fill, outl)))
+    ink = fill if outl is None else np.maximum(fill, outl)
+    it = iter(spans)
+    return Strip(fill, outl, _ink_box(ink),
+                 [None if c == ' ' else next(it) for c in text])

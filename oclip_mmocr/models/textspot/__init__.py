@@ -1,12 +1,18 @@
+from .char_segmentation import CharSegHead, decode_char_map
 from .incremental_sar_decoder import IncrementalSARDecoder
-from .mts_spotter import MTSSpotter
+from .mts_roi_head import MTSRoIHead
+from .mts_spotter import MTSSpotter, OldSpotterCheckpointError
 from .roi_heads import BoxScoreHead, TextMaskHead
 from .roi_masking import (masked_roi_features, masked_word_features,
                           polygon_boxes, polygon_roi_masks, word_axis_rois)
-from .spn import SegmentationProposalNetwork
+from .spn_head import SPNHead
+from .spn_module_loss import SPNModuleLoss
+from .spn_postprocessor import SPNPostprocessor
 
 __all__ = [
-    'IncrementalSARDecoder', 'MTSSpotter', 'TextMaskHead', 'BoxScoreHead',
-    'masked_roi_features', 'masked_word_features', 'word_axis_rois',
-    'polygon_boxes', 'polygon_roi_masks', 'SegmentationProposalNetwork'
+    'CharSegHead', 'decode_char_map', 'IncrementalSARDecoder', 'MTSRoIHead',
+    'MTSSpotter', 'OldSpotterCheckpointError', 'TextMaskHead',
+    'BoxScoreHead', 'masked_roi_features', 'masked_word_features',
+    'word_axis_rois', 'polygon_boxes', 'polygon_roi_masks', 'SPNHead',
+    'SPNModuleLoss', 'SPNPostprocessor'
 ]

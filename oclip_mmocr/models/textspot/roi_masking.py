@@ -10,22 +10,51 @@ map sits on input pixel ``s * j`` (see
 feature pixel (2 px at stride 4) off."""
 from typing import Optional, Sequence, Tuple
 
-import numpy as np
-import torch
 import cv2
-from matplotlib.path import Path
+import numpy as np
+import shapely
+import torch
 from mmcv.ops import roi_align, roi_align_rotated
+from shapely.geometry import Polygon
+
+from mmocr.utils import poly2bbox
 
 
 def polygon_boxes(polygons: Sequence[np.ndarray]) -> np.ndarray:
-    """``(K, 4)`` x1, y1, x2, y2 of flat polygons (at least 1 px wide)."""
+    """``(K, 4)`` x1, y1, x2, y2 of flat polygons (MMOCR's ``poly2bbox``),
+    at least 1 px wide and tall: RoIAlign needs a non-empty box."""
     out = np.zeros((len(polygons), 4), np.float32)
     for i, p in enumerate(polygons):
-        pts = np.asarray(p, np.float32).reshape(-1, 2)
-        x1, y1 = pts.min(0)
-        x2, y2 = pts.max(0)
-        out[i] = (x1, y1, max(x2, x1 + 1), max(y2, y1 + 1))
+        out[i] = poly2bbox(np.asarray(p, np.float32))
+    out[:, 2:] = np.maximum(out[:, 2:], out[:, :2] + 1)
     return out
+
+
+def cells_inside(points: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
+    """The cells of an ``(h, w)`` grid whose centre lies inside a polygon.
+
+    Args:
+        points: ``(K, 2)`` polygon in cell units (cell ``(r, c)`` spans
+            ``[c, c + 1) x [r, r + 1)``, its centre at ``(c + .5, r + .5)``).
+        size: ``(h, w)``.
+
+    Returns:
+        np.ndarray: ``(h, w)`` float32 in {0, 1}.
+    """
+    h, w = size
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
+    if len(pts) < 3 or not np.isfinite(pts).all():
+        return np.zeros((h, w), np.float32)
+    # Shapely (MMOCR's polygon library), exact and vectorised; a
+    # self-intersecting outline is made valid first. Not OpenCV's fillPoly:
+    # it also paints every pixel an edge passes through, up to half a cell
+    # outwards, which merged characters shrunk apart and moved mask
+    # targets.
+    gy, gx = np.mgrid[0:h, 0:w] + 0.5
+    poly = Polygon(pts)
+    if not poly.is_valid:
+        poly = poly.buffer(0)
+    return shapely.contains_xy(poly, gx, gy).astype(np.float32)
 
 
 def polygon_roi_masks(polygons: Sequence[np.ndarray], boxes: np.ndarray,
@@ -38,14 +67,10 @@ def polygon_roi_masks(polygons: Sequence[np.ndarray], boxes: np.ndarray,
     """
     h, w = size
     masks = np.zeros((len(polygons), h, w), np.float32)
-    gy, gx = np.mgrid[0:h, 0:w] + 0.5
     for i, (p, (x1, y1, x2, y2)) in enumerate(zip(polygons, boxes)):
         pts = np.asarray(p, np.float64).reshape(-1, 2)
-        if len(pts) < 3:
-            continue
-        centres = np.stack([x1 + gx * (x2 - x1) / w,
-                            y1 + gy * (y2 - y1) / h], -1).reshape(-1, 2)
-        masks[i] = Path(pts).contains_points(centres).reshape(h, w)
+        cells = (pts - (x1, y1)) * (w / (x2 - x1), h / (y2 - y1))
+        masks[i] = cells_inside(cells, size)
     return masks
 
 
@@ -110,22 +135,26 @@ def word_axis_roi_masks(polygons: Sequence[np.ndarray], rois: np.ndarray,
                         size: Tuple[int, int]) -> np.ndarray:
     """Rasterise each polygon into its oriented RoI's ``size = (h, w)``
     grid (cell kept when its centre is inside): ``(K, h, w)``."""
-    h, w = size
-    masks = np.zeros((len(polygons), h, w), np.float32)
-    gy, gx = np.mgrid[0:h, 0:w] + 0.5
-    for i, (p, (cx, cy, length, height, angle)) in enumerate(
-            zip(polygons, rois)):
-        pts = np.asarray(p, np.float64).reshape(-1, 2)
-        if len(pts) < 3:
-            continue
-        u = np.array([np.cos(angle), np.sin(angle)])  # along the word
-        v = np.array([-np.sin(angle), np.cos(angle)])  # across it, downwards
-        along = (gx / w - 0.5) * length
-        across = (gy / h - 0.5) * height
-        centres = (cx, cy) + along[..., None] * u + across[..., None] * v
-        masks[i] = Path(pts).contains_points(centres.reshape(-1, 2)).reshape(
-            h, w)
+    masks = np.zeros((len(polygons), *size), np.float32)
+    for i, (p, roi) in enumerate(zip(polygons, rois)):
+        masks[i] = cells_inside(
+            to_word_axis_cells(np.asarray(p, np.float64).reshape(-1, 2), roi,
+                               size), size)
     return masks
+
+
+def to_word_axis_cells(points: np.ndarray, roi: np.ndarray,
+                       size: Tuple[int, int]) -> np.ndarray:
+    """Input-pixel points ``(K, 2)`` in the cell units of an oriented RoI
+    ``(cx, cy, length, height, angle)`` gridded ``size = (h, w)``: ``x``
+    along the word, ``y`` across it (downwards)."""
+    h, w = size
+    cx, cy, length, height, angle = roi
+    u = np.array([np.cos(angle), np.sin(angle)])  # along the word
+    v = np.array([-np.sin(angle), np.cos(angle)])  # across it, downwards
+    d = np.asarray(points, np.float64) - (cx, cy)
+    return np.stack([(d @ u / length + 0.5) * w,
+                     (d @ v / height + 0.5) * h], 1)
 
 
 def masked_word_features(feats: torch.Tensor,

@@ -1,4 +1,5 @@
-"""MTS-style spotter: hard RoI masking, SPN proposals, bad input."""
+"""MTS-style spotter: hard RoI masking, SPN proposals, the two-stage
+contract, bad input."""
 import numpy as np
 import pytest
 import torch
@@ -8,8 +9,7 @@ from mmengine.structures import InstanceData
 from mmocr.registry import MODELS
 from mmocr.structures import TextDetDataSample
 from mmocr.utils import poly_iou, polys2shapely
-from oclip_mmocr.models.textspot import (SegmentationProposalNetwork,
-                                         masked_roi_features, polygon_boxes,
+from oclip_mmocr.models.textspot import (masked_roi_features, polygon_boxes,
                                          polygon_roi_masks)
 from tests.helpers import REPO
 from tests.geometry import curved_band, polygon_stats, word_box
@@ -17,7 +17,7 @@ from tests.geometry import curved_band, polygon_stats, word_box
 C = 32
 
 
-def tiny_spotter(with_unknown=True):
+def tiny_spotter(with_unknown=True, char_head=True):
     dictionary = dict(
         type='Dictionary',
         dict_file=f'{REPO}/dicts/english_digits_symbols.txt',
@@ -28,23 +28,53 @@ def tiny_spotter(with_unknown=True):
             type='MTSSpotter',
             backbone=dict(type='CLIPResNet', depth=50, base_channels=8,
                           norm_eval=False),
-            neck=dict(type='mmdet.FPN', in_channels=[32, 64, 128, 256],
-                      out_channels=C, num_outs=4),
-            spn=dict(type='SegmentationProposalNetwork', in_channels=C,
-                     channels=C),
-            score_head=dict(type='BoxScoreHead', in_channels=C, channels=C),
-            mask_head=dict(type='TextMaskHead', in_channels=C, channels=C),
-            rec_encoder=dict(type='SAREncoder', in_channels=C, d_model=C,
-                             d_enc=C),
-            rec_decoder=dict(
-                type='ParallelSARDecoder', in_channels=C, d_model=C, d_enc=C,
-                d_k=16, max_seq_len=12, dictionary=dictionary,
-                module_loss=dict(type='CEModuleLoss', ignore_first_char=True,
-                                 reduction='mean'),
-                postprocessor=dict(type='AttentionPostprocessor')),
+            neck=dict(type='FPNC', in_channels=[32, 64, 128, 256],
+                      lateral_channels=C, out_channels=C // 4,
+                      conv_after_concat=True),
+            det_head=dict(type='SPNHead', in_channels=C),
+            roi_head=dict(
+                type='MTSRoIHead',
+                score_head=dict(type='BoxScoreHead', in_channels=C,
+                                channels=C),
+                mask_head=dict(type='TextMaskHead', in_channels=C,
+                               channels=C),
+                char_head=dict(type='CharSegHead', in_channels=C,
+                               channels=C) if char_head else None,
+                rec_encoder=dict(type='SAREncoder', in_channels=C,
+                                 d_model=C, d_enc=C),
+                rec_decoder=dict(
+                    type='ParallelSARDecoder', in_channels=C, d_model=C,
+                    d_enc=C, d_k=16, max_seq_len=12, dictionary=dictionary,
+                    module_loss=dict(type='CEModuleLoss',
+                                     ignore_first_char=True,
+                                     reduction='mean'),
+                    postprocessor=dict(type='AttentionPostprocessor'))),
             data_preprocessor=dict(
                 type='TextDetDataPreprocessor', mean=[127.5] * 3,
                 std=[127.5] * 3, pad_size_divisor=32)))
+
+
+def freeze_batch_stats(model):
+    """Training mode with fixed BatchNorm statistics, so that a loss does
+    not depend on which images share the batch, nor on the call."""
+    model.train()
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.eval()
+    return model
+
+
+def spn_parts():
+    """The SPN's loss and postprocessor as the default config builds them."""
+    return (MODELS.build(dict(type='SPNModuleLoss')),
+            MODELS.build(dict(type='SPNPostprocessor')))
+
+
+def proposals(post, prob):
+    """Per image: (polygons, scores) the SPN proposes from ``prob``."""
+    out = post(prob, [TextDetDataSample() for _ in range(len(prob))])
+    return [(list(ds.pred_instances.polygons),
+             ds.pred_instances.scores.tolist()) for ds in out]
 
 
 def sample(polygons, texts, ignored=None, size=(128, 128)):
@@ -96,34 +126,39 @@ def test_roi_masking_zeroes_outside_the_polygon():
 
 
 def test_spn_proposals_from_a_probability_map():
-    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
+    loss, post = spn_parts()
     prob = torch.zeros(1, 1, 32, 48)
     gts = [np.array([8, 8, 88, 8, 88, 40, 8, 40], np.float32),
            np.array([100, 80, 180, 80, 180, 112, 100, 112], np.float32)]
     # The SPN's own target for these words: their kernels' coverage.
-    target, _ = spn.targets([sample(gts, ['a', 'b'])], (32, 48))
+    target, _ = loss.get_targets([sample(gts, ['a', 'b'])], (32, 48))
     prob[0, 0] = target[0]
-    (polys, scores), = spn.proposals(prob)
+    (polys, scores), = proposals(post, prob)
     assert len(polys) == 2 and scores[0] > 0.5
     shapes = polys2shapely(polys)
     for gt in polys2shapely(gts):
         assert max(poly_iou(gt, s) for s in shapes) > 0.85
-    assert spn.proposals(torch.zeros(1, 1, 32, 48))[0] == ([], [])
+    assert proposals(post, torch.zeros(1, 1, 32, 48))[0] == ([], [])
+    # Without a size, the targets take the padded batch's.
+    s = sample(gts, ['a', 'b'])
+    s.set_metainfo(dict(batch_input_shape=(128, 192)))
+    torch.testing.assert_close(loss.get_targets([s])[0], target)
 
 
-def _spn_decode_stats(spn, words, offsets):
+def _spn_decode_stats(words, offsets):
     """Per word: coverage, IoU and centroid offset of its best proposal from
     a map equal to the SPN's own target, at each sub-pixel offset."""
+    loss, post = spn_parts()
     stats = {i: [] for i in range(len(words))}
     for dx, dy in offsets:
         polys = [word_box(cx + dx, cy + dy, w, h, a)
                  if h else curved_band(cx + dx, cy + dy, w, 20)
                  for cx, cy, w, h, a in words]
         size = (160, 256)
-        target, _ = spn.targets(
+        target, _ = loss.get_targets(
             [sample([p.reshape(-1) for p in polys], ['w'] * len(polys))],
             size)
-        (props, _), = spn.proposals(target[:, None])
+        (props, _), = proposals(post, target[:, None])
         for i, poly in enumerate(polys):
             best = max((polygon_stats(p, poly) for p in props),
                        key=lambda st: st[1], default=(0., 0., None))
@@ -145,7 +180,6 @@ def test_spn_targets_decode_back_to_the_words(angle):
       kernel is a quarter of a stride-4 pixel thick, so its exact height is
       not in the map).
     """
-    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
     big = [(60, 30), (150, 30), (300, 30), (450, 30)]
     small = [(30, 6), (60, 12), (24, 12), (45, 15), (120, 12)]
     words = []
@@ -155,7 +189,7 @@ def test_spn_targets_decode_back_to_the_words(angle):
     grid = (np.arange(4) + 0.5)
     offsets = [(x, y) for x in grid for y in grid]
     for k, word in enumerate(words):  # one word per image: no overlaps
-        stats = _spn_decode_stats(spn, [word], offsets)[0]
+        stats = _spn_decode_stats([word], offsets)[0]
         w, h = word[2:4]
         assert all(st[2] is not None for st in stats), (w, h)
         cover = np.array([st[0] for st in stats])
@@ -169,9 +203,8 @@ def test_spn_targets_decode_back_to_the_words(angle):
 
 
 def test_spn_curved_word_decodes_back():
-    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
     grid = (np.arange(4) + 0.5)
-    stats = _spn_decode_stats(spn, [(512, 480, 200, 0, 0)],
+    stats = _spn_decode_stats([(512, 480, 200, 0, 0)],
                               [(x, y) for x in grid for y in grid])[0]
     assert min(st[0] for st in stats) >= 0.93
     assert min(st[1] for st in stats) >= 0.8
@@ -181,7 +214,7 @@ def test_spn_loss_penalises_false_positives_without_text():
     """Batch-level dice: an image without cared text (none, or only ``###``
     after a crop) still pushes its false positives down, alone or beside an
     image with text; per-image dice gave it exactly zero gradient."""
-    spn = SegmentationProposalNetwork(in_channels=C, channels=C)
+    loss, _ = spn_parts()
     words = [np.array([8, 8, 88, 8, 88, 40, 8, 40], np.float32)]
     texted = sample(words, ['word'])
     empty = sample([], [])
@@ -189,7 +222,7 @@ def test_spn_loss_penalises_false_positives_without_text():
     for batch in ([texted, empty], [texted, only_ignored], [empty],
                   [only_ignored, empty]):
         prob = torch.full((len(batch), 1, 32, 48), 0.3, requires_grad=True)
-        spn.loss(prob, batch).backward()
+        loss(prob, batch)['loss_spn'].backward()
         for b, ds in enumerate(batch):
             if ds is texted:
                 continue
@@ -205,7 +238,7 @@ def test_mask_equal_to_its_target_decodes_to_the_word():
     centroid within 0.5 px). The contour through the cell centres alone
     lost half a cell per side: 4.7 px at each end of a 300 px word."""
     model = tiny_spotter()
-    size = tuple(2 * s for s in model.det_roi_size)
+    size = tuple(2 * s for s in model.roi_head.det_roi_size)
     for w, h, angle in [(300, 30, 0), (150, 30, 10), (60, 12, 0),
                         (120, 20, 90), (80, 16, 30)]:
         offs = []
@@ -215,7 +248,7 @@ def test_mask_equal_to_its_target_decodes_to_the_word():
             target = polygon_roi_masks([word.reshape(-1)], box[None],
                                        size)[0]
             logits = np.where(target > 0, 10., -10.)
-            poly = model._mask_polygon(logits, box, None)
+            poly = model.roi_head._mask_polygon(logits, box, None)
             _, iou, off = polygon_stats(poly, word)
             assert iou > 0.9, (w, h, angle, iou)
             offs.append(off)
@@ -251,7 +284,8 @@ def test_bad_input(case):
 def test_outputs_are_text_spotting_samples(tmp_path):
     from mmocr.registry import VISUALIZERS
     model = tiny_spotter().eval()
-    model.spn.bin_thr = 0.3  # random weights: still propose something
+    # random weights: still propose something
+    model.det_head.postprocessor.bin_thr = 0.3
     s = sample([[10, 10, 90, 10, 90, 40, 10, 40]], ['hello'])
     s.gt_instances.bboxes = torch.tensor([[10., 10, 90, 40]])
     img = torch.randint(0, 255, (3, 128, 128), dtype=torch.uint8)
@@ -275,9 +309,9 @@ def test_box_refinement_targets_round_trip():
     """The spotter codes box refinement with MMDet's DeltaXYWHBBoxCoder
     (built from config) and its RoI losses are registered ones."""
     model = tiny_spotter()
-    coder = model.bbox_coder
+    coder = model.roi_head.bbox_coder
     assert type(coder).__name__ == 'DeltaXYWHBBoxCoder'
-    assert type(model.loss_box).__name__ == 'SmoothL1Loss'
+    assert type(model.roi_head.loss_box).__name__ == 'SmoothL1Loss'
     props = torch.tensor([[10, 10, 50, 30], [0, 0, 8, 4]], dtype=torch.float)
     gts = torch.tensor([[12, 8, 55, 31], [1, 0, 9, 5]], dtype=torch.float)
     deltas = coder.encode(props, gts)
@@ -311,8 +345,8 @@ def test_reads_ground_truth_words_for_the_recognition_check():
     data = model.data_preprocessor(dict(inputs=[img], data_samples=[s]))
     with torch.no_grad():
         out = model.predict(data['inputs'], data['data_samples'])[0]
-        feats, _ = model.extract_feat(data['inputs'])
-        direct, _ = model.read_words(
+        feats = model.extract_feat(data['inputs'])
+        direct, _ = model.roi_head.read_words(
             feats, [np.asarray(words[0], np.float32) * 0.5,
                     np.asarray(words[2], np.float32) * 0.5], [0, 0])
     reads = out.gt_instances.read_texts
@@ -329,14 +363,14 @@ def test_reads_ground_truth_words_for_the_recognition_check():
     assert res == {'gt_rec/word_acc': 0.5, 'gt_rec/word_acc_exact': 0.0,
                    'gt_rec/num_words': 2.0}
     # Turned off: no reading.
-    model.read_gt = False
+    model.roi_head.read_gt = False
     s2 = sample(words[:1], ['hello'], size=(100, 100))
     data = model.data_preprocessor(dict(inputs=[img], data_samples=[s2]))
     with torch.no_grad():
         out = model.predict(data['inputs'], data['data_samples'])[0]
     assert 'read_texts' not in out.gt_instances
     # Inference on an image without annotations (empty gt_instances).
-    model.read_gt = True
+    model.roi_head.read_gt = True
     s3 = TextDetDataSample(metainfo=dict(
         img_shape=(100, 100), ori_shape=(100, 100), scale_factor=(1., 1.)))
     s3.gt_instances = InstanceData()
@@ -344,3 +378,91 @@ def test_reads_ground_truth_words_for_the_recognition_check():
     with torch.no_grad():
         out = model.predict(data['inputs'], data['data_samples'])[0]
     assert 'read_texts' not in out.gt_instances
+
+
+def test_two_stage_contract():
+    """MMOCR's pattern: a BaseTextDetector whose loss is its detection
+    head's (a BaseTextDetHead with its module loss and postprocessor) plus
+    one RoI head's, each part built from config."""
+    from mmocr.models.textdet.detectors.base import BaseTextDetector
+    from mmocr.models.textdet.heads import BaseTextDetHead
+    from mmocr.models.textdet.module_losses.base import BaseTextDetModuleLoss
+    from mmocr.models.textdet.postprocessors import BaseTextDetPostProcessor
+    torch.manual_seed(0)
+    model = tiny_spotter()
+    assert isinstance(model, BaseTextDetector)
+    assert isinstance(model.det_head, BaseTextDetHead)
+    assert isinstance(model.det_head.module_loss, BaseTextDetModuleLoss)
+    assert isinstance(model.det_head.postprocessor, BaseTextDetPostProcessor)
+    assert type(model.neck).__name__ == 'FPNC'
+    assert type(model.det_head.module_loss.loss_kernel).__name__ == \
+        'BatchDiceLoss'
+    freeze_batch_stats(model)  # the pieces below see the same maps
+    word = [10, 10, 90, 10, 90, 40, 10, 40]
+    s = sample([word], ['hello'], size=(64, 128))
+    data = model.data_preprocessor(
+        dict(inputs=[torch.randint(0, 255, (3, 64, 128),
+                                   dtype=torch.uint8)],
+             data_samples=[s]), training=True)
+    losses = model.loss(data['inputs'], data['data_samples'])
+    assert set(losses) == {'loss_spn', 'loss_score', 'loss_box',
+                           'loss_mask', 'loss_rec', 'loss_char'}
+    feats = model.extract_feat(data['inputs'])
+    assert feats.shape == (1, C, 16, 32)
+    det, samples = model.det_head.loss_and_predict(feats,
+                                                   data['data_samples'])
+    assert 'pred_instances' in samples[0]
+    roi = model.roi_head.loss(feats, samples)
+    for k, v in {**det, **roi}.items():
+        torch.testing.assert_close(losses[k], v)
+    # 'tensor' mode: the fused features and the kernel map.
+    f, prob = model(data['inputs'], mode='tensor')
+    assert prob.shape == (1, 1, 16, 32) and 0 <= prob.min() <= prob.max() <= 1
+
+
+def test_old_checkpoints_are_refused_by_name(tmp_path):
+    from mmengine.runner import load_checkpoint
+    from oclip_mmocr.models.textspot import OldSpotterCheckpointError
+    model = tiny_spotter()
+    state = {'spn.fuse.0.weight': torch.zeros(1),
+             'rec_decoder.embedding.weight': torch.zeros(1),
+             'backbone.conv1.weight': torch.zeros(1)}
+    path = str(tmp_path / 'old.pth')
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(OldSpotterCheckpointError,
+                       match='rec_decoder, spn.*retrain'):
+        load_checkpoint(model, path, strict=False)
+    # The current layout round-trips strictly.
+    path = str(tmp_path / 'new.pth')
+    torch.save({'state_dict': model.state_dict()}, path)
+    load_checkpoint(tiny_spotter(), path, strict=True)
+
+
+def test_cells_inside_is_exact_point_in_polygon():
+    """The RoI masks' rasterisation marks exactly the cells whose centre is
+    inside, for convex, concave, rotated and partly outside polygons (cells
+    within 1/256 of an edge not checked). OpenCV's fillPoly, tried first,
+    also marks cells an edge merely crosses."""
+    from shapely.geometry import Point, Polygon
+    from oclip_mmocr.models.textspot.roi_masking import cells_inside
+    rng = np.random.default_rng(0)
+    h, w = 16, 32
+    centres = [(r, c, Point(c + .5, r + .5)) for r in range(h)
+               for c in range(w)]
+    shapes = [word_box(16.3, 8.1, 25, 7, 20), word_box(30, 2, 20, 9, -35),
+              curved_band(16, 30, 22, 6, arc=100),
+              np.array([[2, 2], [30, 3], [16, 8], [29, 14], [1, 13.7]])]
+    shapes += [rng.uniform(-4, [w + 4, h + 4], (5, 2)) for _ in range(5)]
+    checked = 0
+    for pts in shapes:
+        poly = Polygon(pts)
+        if not poly.is_valid:
+            continue
+        got = cells_inside(pts, (h, w))
+        for r, c, p in centres:
+            if poly.exterior.distance(p) < 1 / 256:
+                continue
+            assert got[r, c] == poly.contains(p), (pts, r, c)
+            checked += 1
+    assert checked > 4 * h * w
+    assert not cells_inside(np.zeros((2, 2)), (h, w)).any()

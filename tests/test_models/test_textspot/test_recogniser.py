@@ -101,9 +101,10 @@ def test_recogniser_reads_rotated_words():
     inds = list(range(len(imgs)))
 
     def features():
-        feats, _ = model.extract_feat(data['inputs'])
-        return masked_word_features(feats, boxes, inds, model.rec_roi_size,
-                                    model.spn.stride)
+        feats = model.extract_feat(data['inputs'])
+        return masked_word_features(feats, boxes, inds,
+                                    model.roi_head.rec_roi_size,
+                                    model.roi_head.feat_stride)
 
     def targets():
         out = []
@@ -118,8 +119,9 @@ def test_recogniser_reads_rotated_words():
     for _ in range(500):
         feat = features()
         samples = targets()
-        loss = model.rec_decoder.loss(feat, model.rec_encoder(feat, samples),
-                                      samples)['loss_ce']
+        roi = model.roi_head
+        loss = roi.rec_decoder.loss(feat, roi.rec_encoder(feat, samples),
+                                    samples)['loss_ce']
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -129,7 +131,7 @@ def test_recogniser_reads_rotated_words():
     with torch.no_grad():
         feat = features()
         samples = [TextRecogDataSample() for _ in texts]
-        out = model.rec_decoder.predict(feat,
-                                        model.rec_encoder(feat, samples),
-                                        samples)
+        roi = model.roi_head
+        out = roi.rec_decoder.predict(feat, roi.rec_encoder(feat, samples),
+                                      samples)
     assert [o.pred_text.item for o in out] == texts

@@ -6,11 +6,14 @@ _base_ = [
 C = 64
 model = dict(
     backbone=dict(_base_.study_trunk, _delete_=True),
-    neck=dict(in_channels=_base_.study_widths, out_channels=C),
-    spn=dict(in_channels=C, channels=C),
-    score_head=dict(in_channels=C, channels=C),
-    mask_head=dict(in_channels=C, channels=C),
-    rec_encoder=dict(in_channels=C, d_model=C, d_enc=C),
-    rec_decoder=dict(in_channels=C, d_model=C, d_enc=C, d_k=32,
-                     max_seq_len=25),
+    neck=dict(in_channels=_base_.study_widths, lateral_channels=C,
+              out_channels=C // 4),
+    det_head=dict(in_channels=C),
+    roi_head=dict(
+        score_head=dict(in_channels=C, channels=C),
+        mask_head=dict(in_channels=C, channels=C),
+        char_head=dict(in_channels=C, channels=C),
+        rec_encoder=dict(in_channels=C, d_model=C, d_enc=C),
+        rec_decoder=dict(in_channels=C, d_model=C, d_enc=C, d_k=32,
+                         max_seq_len=25)),
     data_preprocessor=_base_.clip_normalization)
