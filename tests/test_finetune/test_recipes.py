@@ -171,6 +171,29 @@ RECIPES = {
         epochs=11,
         batch=8,
         source='ours (configs/finetune/mts/_base_mts_r50_lsvt.py)'),
+    # -- the spotter staged as MTS v3 trains: one pass over SynthText at the
+    # recipe's rate, then each dataset's recipe or the mixture
+    'mts_r50-*_1e_synthtext': dict(
+        optimizer=('SGD', 0.01, 0.9, 1e-4),
+        schedule=[('LinearLR', 0, 500, 0.01)],
+        epochs=1,
+        batch=8,
+        source='ours (configs/finetune/mts/_base_mts_r50_1e_synthtext.py)'),
+    'mts_r50-*_synthtext-300e_*': dict(
+        optimizer=('SGD', 0.01, 0.9, 1e-4),
+        schedule=[('LinearLR', 0, 500, 0.01),
+                  ('MultiStepLR', 0, 300, [200, 267])],
+        epochs=300,
+        batch=8,
+        source='ours (configs/finetune/mts/_base_mts_r50.py)'),
+    'mts_r50-*_synthtext-mixed_totaltext': dict(
+        optimizer=('SGD', 0.01, 0.9, 1e-4),
+        schedule=[('LinearLR', 0, 500, 0.01),
+                  ('MultiStepLR', 0, 47000, [31333, 41778])],
+        iters=47000,
+        batch=8,
+        source='ours (configs/finetune/mts/_base_mts_r50_synthtext-mixed.py)'
+    ),
     # -- the spotter: our recipe after the paper (no released reference)
     'mts_r50-*_300e_*': dict(
         optimizer=('SGD', 0.01, 0.9, 1e-4),

@@ -75,8 +75,12 @@ load = [
 ]
 # No flipping: mirrored words do not read. Rotation (+-30 degrees, half the
 # images) as MTS v3 trains, so that the recogniser, which reads each word
-# along its own axis, sees words at many angles.
-train_pipeline = load + [
+# along its own axis, sees words at many angles. The geometric transforms
+# run inside WithCharPolygons, which carries each word's character boxes
+# (where the data has them: SynthText, the generated data) through them for
+# the character branch; elsewhere it changes nothing.
+train_geometry = [
+    dict(type='FixInvalidPolygon'),
     dict(
         type='RandomApply',
         transforms=[dict(type='RandomRotate', max_angle=30, use_canvas=True)],
@@ -89,8 +93,11 @@ train_pipeline = load + [
     dict(type='RandomCrop', min_side_ratio=0.3),
     dict(type='Resize', scale=(640, 640), keep_ratio=True),
     dict(type='Pad', size=(640, 640)),
+]
+train_pipeline = load[:2] + [
+    dict(type='WithCharPolygons', transforms=train_geometry),
     dict(
-        type='PackTextDetInputs',
+        type='PackTextSpotInputs',
         meta_keys=('img_path', 'ori_shape', 'img_shape'))
 ]
 test_resize = dict(type='Resize', scale=(2560, 1440), keep_ratio=True)

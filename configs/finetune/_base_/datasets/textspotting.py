@@ -18,3 +18,11 @@ totaltext_textspotting_train = dict(
     icdar2015_textspotting_train, data_root=totaltext_textspotting_data_root)
 totaltext_textspotting_test = dict(
     icdar2015_textspotting_test, data_root=totaltext_textspotting_data_root)
+# SynthText in the text-spotting layout with character boxes: what
+# tools/dataset_converters/synthtext.py writes (each word's transcription
+# and, unless --no-chars, its charBB as `char_polygons`).
+synthtext_textspotting_data_root = 'data/synthtext'
+synthtext_textspotting_train = dict(
+    icdar2015_textspotting_train,
+    data_root=synthtext_textspotting_data_root,
+    ann_file='textdet_train.json')
