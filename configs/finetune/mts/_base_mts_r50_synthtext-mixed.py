@@ -31,10 +31,11 @@ train_dataloader = dict(
     batch_sampler=None,
     dataset=dict(
         _delete_=True,
+        # MMOCR's ConcatDataset. The sets' annotation files name different
+        # tasks (textdet from our SynthText converter, textspotting from
+        # MMOCR's preparer): their metainfo is not compared.
         type='ConcatDataset',
-        # The sets' annotation files name different tasks (textdet from
-        # our SynthText converter, textspotting from MMOCR's preparer).
-        ignore_keys=['dataset_type', 'task_name'],
+        verify_meta=False,
         datasets=[
             dict(d, pipeline=_base_.train_pipeline) for d in mixed_train_sets
         ]))
