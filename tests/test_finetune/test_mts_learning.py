@@ -2,6 +2,7 @@
 of synthetic images: end-to-end hmean on those images."""
 import os.path as osp
 
+import numpy as np
 import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -41,10 +42,11 @@ def test_spotter_learns_synthetic_words(tmp_path):
     for key in ('loss_spn', 'loss_score', 'loss_mask', 'loss_rec'):
         hist = hub.get_scalar(f'train/{key}').data[0]
         assert hist[-10:].mean() < 0.2 * hist[:10].mean(), key
-    # The SPN's proposals fit their words from the start (and the ground
-    # truth is among the proposals), so the box offsets start small.
+    # Box offsets exist once the SPN proposes (the ground truth, also a
+    # proposal, has none): they peak early and are learnt down.
     hist = hub.get_scalar('train/loss_box').data[0]
-    assert hist[-10:].mean() < 0.6 * hist[:10].mean()
+    windows = np.convolve(hist, np.ones(10) / 10, mode='valid')
+    assert windows.max() > 0 and hist[-10:].mean() < 0.6 * windows.max()
     metrics = runner.val_loop.run()
     assert metrics['e2e/e2e_hmean'] >= 0.7, metrics
     # The default Total-Text evaluators: official end to end (submission
