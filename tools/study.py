@@ -4,6 +4,8 @@
 One command, CPU-sized (about 70 min on 2 cores with the defaults):
 
 1. pretrain oCLIP (the demo's narrow model) on the synth_pretrain profile;
+   the spotter's first stage (MTS v3's SynthText stage, with character
+   boxes) runs there too, for each twin;
 2. for each finetuning profile (synth_icdar2015, synth_ctw1500,
    synth_totaltext), finetune DBNet, PSENet, FCENet, TextBPN and the spotter
    (spotter: synth_icdar2015 and synth_totaltext only, as in the paper)
@@ -15,7 +17,8 @@ One command, CPU-sized (about 70 min on 2 cores with the defaults):
    absent);
 4. write ``study.md`` / ``study.csv`` / ``study.png`` in the work dir: best
    of thresholds and fixed-threshold hmean per detector x profile x trunk,
-   oCLIP minus scratch, the spotter's end-to-end hmean, sim-to-real.
+   oCLIP minus scratch, the spotter's end-to-end hmean and its
+   recogniser's word accuracy on the ground-truth words, sim-to-real.
 
 Finished steps are kept: run it again and it goes on where it stopped,
 down to the model (a model whose work dir holds the final checkpoint of its
@@ -42,6 +45,10 @@ PROFILES = ('synth_icdar2015', 'synth_ctw1500', 'synth_totaltext')
 DETECTORS = ('dbnet', 'psenet', 'fcenet', 'textbpn', 'mts')
 #: The paper evaluates the spotter on ICDAR2015 and Total-Text only.
 SPOTTER_PROFILES = ('synth_icdar2015', 'synth_totaltext')
+#: The spotter's first stage on synth_pretrain (MTS v3 pretrains on
+#: SynthText with character boxes before finetuning).
+SPOTTER_PRETRAIN_IMAGES = 512
+SPOTTER_PRETRAIN_EPOCHS = 8
 
 
 def parse_args() -> argparse.Namespace:
@@ -59,6 +66,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--pretrain-images', type=int, default=512)
     parser.add_argument('--pretrain-epochs', type=int, default=None,
                         help='default: the demo config\'s')
+    parser.add_argument('--spotter-pretrain-images', type=int,
+                        default=SPOTTER_PRETRAIN_IMAGES,
+                        help='synth_pretrain images of the spotter\'s first '
+                        'stage (0: none, finetune from the trunk)')
+    parser.add_argument('--spotter-pretrain-epochs', type=int,
+                        default=SPOTTER_PRETRAIN_EPOCHS)
     parser.add_argument('--profiles', nargs='+', default=list(PROFILES),
                         choices=PROFILES)
     parser.add_argument('--detectors', nargs='+', default=list(DETECTORS),
@@ -95,8 +108,8 @@ def collect(work: str, profiles, real: bool) -> List[Dict]:
             row = by_pair.setdefault(r['pair'], dict(
                 detector=r['detector'], profile=profile,
                 schedule=r['schedule'], test_images=r['test_images']))
-            key = {'best': 'best', 'fixed': 'fixed',
-                   'e2e_none': 'e2e'}.get(r['protocol'])
+            key = {'best': 'best', 'fixed': 'fixed', 'e2e_none': 'e2e',
+                   'gt_rec': 'rec'}.get(r['protocol'])
             if key:
                 row[f'scratch_{key}'] = num(r['baseline_hmean'])
                 row[f'oclip_{key}'] = num(r['oclip_hmean'])
@@ -122,15 +135,20 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         f'{2 * args.epochs}) of {args.train_images} images (batch '
         f'{args.batch_size}), tested on {args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
+        + (f'the spotter first trained {args.spotter_pretrain_epochs} epochs '
+           f'on {args.spotter_pretrain_images} synth_pretrain images (its '
+           'character boxes included), each twin; '
+           if args.spotter_pretrain_images else '') +
         f'wall time of this run {wall / 60:.0f} min (a resumed run counts '
         'only the steps it did).', '',
         '| detector | profile | best hmean: scratch / oCLIP / Δ | fixed-thr '
-        'hmean: scratch / oCLIP / Δ | E2E hmean: scratch / oCLIP / Δ |',
-        '| --- | --- | --- | --- | --- |'
+        'hmean: scratch / oCLIP / Δ | E2E hmean: scratch / oCLIP / Δ | '
+        'recognition of GT words: scratch / oCLIP / Δ |',
+        '| --- | --- | --- | --- | --- | --- |'
     ]
     for r in table:
         cells = []
-        for key in ('best', 'fixed', 'e2e'):
+        for key in ('best', 'fixed', 'e2e', 'rec'):
             s = r.get(f'scratch_{key}', float('nan'))
             o = r.get(f'oclip_{key}', float('nan'))
             cells.append('-' if s != s and o != o else
@@ -165,6 +183,39 @@ def write_outputs(work: str, table: List[Dict], wall: float,
     return md
 
 
+def spotter_first_stage(args: argparse.Namespace, work: str,
+                        backbone: str) -> str:
+    """Train each spotter twin on synth_pretrain (unless done) and return
+    the folder of ``mts-<init>_synth.pth`` (``'none'``: no first stage)."""
+    if args.spotter_pretrain_images <= 0 or 'mts' not in args.detectors or \
+            not set(args.profiles) & set(SPOTTER_PROFILES):
+        return 'none'
+    out = osp.abspath(osp.join(work, 'spotter_pretrain'))
+    for init in ('oclip', 'scratch'):
+        name = f'mts-{init}_synth'
+        final = osp.join(out, name + '.pth')
+        if osp.isfile(final):
+            continue
+        wd = osp.join(out, name)
+        run_logged([sys.executable, osp.join(ROOT, 'tools/train.py'),
+                    osp.join(ROOT, 'configs/study', name + '.py'),
+                    '--work-dir', wd, '--cfg-options',
+                    'synth_profile=synth_pretrain', 'spotter_stage1=none',
+                    f'oclip_backbone={backbone}',
+                    f'study_epochs={args.spotter_pretrain_epochs}',
+                    f'study_batch_size={args.batch_size}',
+                    f'study_train_images={args.spotter_pretrain_images}',
+                    f'study_test_images={args.test_images}'],
+                   osp.join(out, name + '.log'),
+                   f'spotter first stage ({init}) on synth_pretrain')
+        ckpt = osp.join(wd, f'epoch_{args.spotter_pretrain_epochs}.pth')
+        if not osp.isfile(ckpt):
+            raise FileNotFoundError(f'{ckpt}: the first stage did not end')
+        shutil.copyfile(ckpt, final + '.tmp')
+        os.replace(final + '.tmp', final)
+    return out
+
+
 def main() -> None:
     args = parse_args()
     work = args.work_dir
@@ -188,6 +239,8 @@ def main() -> None:
               f'study_batch_size={args.batch_size}',
               f'study_train_images={args.train_images}',
               f'study_test_images={args.test_images}']
+    stage1 = spotter_first_stage(args, work, backbone)
+    common.append(f'spotter_stage1={stage1}')
     for profile in args.profiles:
         out = osp.join(work, profile)
         if osp.isfile(osp.join(out, 'comparison.csv')):

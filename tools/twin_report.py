@@ -127,7 +127,9 @@ def build_rows(results: Iterable[Dict],
             row = dict(
                 protocol=protocol,
                 protocol_title=OFFICIAL_TITLES.get(
-                    protocol, PROTOCOL_TITLES.get(protocol, protocol)),
+                    protocol, PROTOCOL_TITLES.get(
+                        protocol, RECOGNITION_TITLE
+                        if protocol == 'gt_rec' else protocol)),
                 primary=protocol == first_official,
                 dataset=anyone['dataset'],
                 detector=anyone['detector'],
@@ -178,6 +180,9 @@ PROTOCOL_TITLES = {
     'HmeanIOUMetric; Δ with its 95 % paired bootstrap interval over test '
     'images, one checkpoint per twin)',
 }
+RECOGNITION_TITLE = (
+    'Recognition apart from detection: word accuracy of the recogniser on '
+    'the ground-truth words (case-insensitive; spotters, read_gt=True)')
 #: The official protocols: key -> what it is and which script it matches.
 OFFICIAL_TITLES = {
     'rrc_iou': 'IoU > 0.5, integer clockwise quadrilaterals (RRC ICDAR2015 '
@@ -259,6 +264,16 @@ def to_markdown(rows: Sequence[Dict]) -> str:
             return c
 
         table(sel, head, cells)
+
+    rec = [r for r in rows if r['protocol'] == 'gt_rec']
+    if rec:
+        out.append(f"### {RECOGNITION_TITLE}\n")
+        table(rec, ['dataset', 'detector', 'baseline', 'baseline word acc',
+                    'oCLIP word acc', 'Δ'],
+              lambda r: [r['dataset'], r['detector'],
+                         r['baseline_init'] or '-',
+                         fmt(r['baseline_hmean']), fmt(r['oclip_hmean']),
+                         fmt(r['delta_hmean'], signed=True)])
 
     official = [r for r in rows if r['protocol'] in OFFICIAL_TITLES]
     if official:

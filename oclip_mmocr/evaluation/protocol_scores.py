@@ -14,8 +14,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmocr.evaluation import HmeanIOUMetric
-from .metrics import (DetEvalMetric, SpottingHmeanIOUMetric,
-                      SubmissionHmeanIOUMetric)
+from .metrics import (DetEvalMetric, GTRecognitionMetric,
+                      SpottingHmeanIOUMetric, SubmissionHmeanIOUMetric)
 from .metrics.spotting_hmean_iou_metric import LEXICONS
 
 #: MMOCR's default sweep (HmeanIOUMetric's ``pred_score_thrs``).
@@ -141,7 +141,23 @@ def score_predictions(samples: Sequence[Dict],
     if e2e_protocol and any('texts' in s['pred_instances'] for s in samples):
         out.update(spotting_scores(samples, fixed_thr, e2e_protocol,
                                    lexicons or {}))
+    rec = recognition_score(samples)
+    if rec is not None:
+        out['gt_rec'] = rec
     return out
+
+
+def recognition_score(samples: Sequence[Dict]) -> Optional[Dict]:
+    """The recogniser's word accuracy on the ground-truth words
+    (:class:`GTRecognitionMetric`, case-insensitive), as ``hmean`` (with
+    ``num_words``), for spotters that read them; else None."""
+    if not any('read_texts' in s.get('gt_instances', {}) for s in samples):
+        return None
+    metric = GTRecognitionMetric()
+    metric.process([], samples)
+    res = metric.compute_metrics(metric.results)
+    return dict(precision=None, recall=None, hmean=res['word_acc'],
+                thr=None, num_words=res['num_words'])
 
 
 def _prh(res: Dict, prefix: str = '') -> Dict[str, float]:

@@ -47,7 +47,10 @@ study_profiles = dict(
     synth_ctw1500=dict(scale=256, pad=(256, 256), text_repr_type='poly',
                        e2e_protocol='totaltext'),
     synth_totaltext=dict(scale=256, pad=(256, 256), text_repr_type='poly',
-                         e2e_protocol='totaltext'))
+                         e2e_protocol='totaltext'),
+    # The spotter's first stage (MTS v3's SynthText stage) trains here.
+    synth_pretrain=dict(scale=256, pad=(256, 256), text_repr_type='poly',
+                        e2e_protocol='totaltext'))
 study_profile = study_profiles[synth_profile]
 
 study_load = [
@@ -64,6 +67,15 @@ study_resize = dict(
     type='Resize',
     scale=(study_profile['scale'], study_profile['scale']),
     keep_ratio=True)
+study_train_transforms = [
+    dict(
+        type='TorchVisionWrapper',
+        op='ColorJitter',
+        brightness=32.0 / 255,
+        saturation=0.5),
+    study_resize,
+    dict(type='Pad', size=study_profile['pad']),
+]
 study_pack_test = dict(
     type='PackTextDetInputs',
     meta_keys=('img_path', 'ori_shape', 'img_shape', 'scale_factor'))
@@ -83,14 +95,7 @@ train_dataloader = dict(
         num_images=study_train_images,
         seed=0,
         filter_cfg=dict(filter_empty_gt=True, min_size=8),
-        pipeline=study_load + [
-            dict(
-                type='TorchVisionWrapper',
-                op='ColorJitter',
-                brightness=32.0 / 255,
-                saturation=0.5),
-            study_resize,
-            dict(type='Pad', size=study_profile['pad']),
+        pipeline=study_load + study_train_transforms + [
             dict(
                 type='PackTextDetInputs',
                 meta_keys=('img_path', 'ori_shape', 'img_shape'))
