@@ -27,6 +27,15 @@ DBNET_R50 = dict(
     schedule=[('LinearLR', 0, 100, 0.001), ('PolyLR', 100, 1200, None)],
     epochs=1200,
     batch=16)
+# The spotter's recipe (configs/finetune/mts/_base_mts_r50.py): SGD 0.01,
+# 500-iteration warm-up, steps at 2/3 and 8/9 of 300 epochs, batch 8.
+MTS_WARMUP = ('LinearLR', 0, 500, 0.01)
+MTS = dict(
+    optimizer=('SGD', 0.01, 0.9, 1e-4),
+    schedule=[MTS_WARMUP, ('MultiStepLR', 0, 300, [200, 267])],
+    epochs=300,
+    batch=8,
+    source='ours (configs/finetune/mts/_base_mts_r50.py)')
 # MMOCR psenet_resnet50_fpnf_600e_{icdar2015,ctw1500}.py: Adam 1e-4,
 # MultiStepLR [200, 400] of 600, batch 16, 7 kernels down to 0.4.
 PSENET_MMOCR = dict(
@@ -163,45 +172,28 @@ RECIPES = {
         epochs=660,
         batch=12,
         source='GXYM/TextBPN scripts/train_CTW1500.sh'),
-    # The spotter on LSVT: the same, epochs scaled to ~27k images.
+    # -- the spotter: our recipe after the paper (no released reference);
+    # on LSVT the same, epochs scaled to ~27k images; staged as MTS v3
+    # trains: one pass over SynthText at the recipe's rate, then each
+    # dataset's recipe (unchanged) or the mixture.
+    'mts_r50-*_300e_*': MTS,
+    'mts_r50-*_synthtext-300e_*': MTS,
     'mts_r50-*_lsvt': dict(
-        optimizer=('SGD', 0.01, 0.9, 1e-4),
-        schedule=[('LinearLR', 0, 500, 0.01),
-                  ('MultiStepLR', 0, 11, [7, 10])],
+        MTS,
+        schedule=[MTS_WARMUP, ('MultiStepLR', 0, 11, [7, 10])],
         epochs=11,
-        batch=8,
         source='ours (configs/finetune/mts/_base_mts_r50_lsvt.py)'),
-    # -- the spotter staged as MTS v3 trains: one pass over SynthText at the
-    # recipe's rate, then each dataset's recipe or the mixture
     'mts_r50-*_1e_synthtext': dict(
-        optimizer=('SGD', 0.01, 0.9, 1e-4),
-        schedule=[('LinearLR', 0, 500, 0.01)],
+        MTS,
+        schedule=[MTS_WARMUP],
         epochs=1,
-        batch=8,
         source='ours (configs/finetune/mts/_base_mts_r50_1e_synthtext.py)'),
-    'mts_r50-*_synthtext-300e_*': dict(
-        optimizer=('SGD', 0.01, 0.9, 1e-4),
-        schedule=[('LinearLR', 0, 500, 0.01),
-                  ('MultiStepLR', 0, 300, [200, 267])],
-        epochs=300,
-        batch=8,
-        source='ours (configs/finetune/mts/_base_mts_r50.py)'),
     'mts_r50-*_synthtext-mixed_totaltext': dict(
-        optimizer=('SGD', 0.01, 0.9, 1e-4),
-        schedule=[('LinearLR', 0, 500, 0.01),
-                  ('MultiStepLR', 0, 47000, [31333, 41778])],
+        MTS,
+        schedule=[MTS_WARMUP, ('MultiStepLR', 0, 47000, [31333, 41778])],
         iters=47000,
-        batch=8,
         source='ours (configs/finetune/mts/_base_mts_r50_synthtext-mixed.py)'
     ),
-    # -- the spotter: our recipe after the paper (no released reference)
-    'mts_r50-*_300e_*': dict(
-        optimizer=('SGD', 0.01, 0.9, 1e-4),
-        schedule=[('LinearLR', 0, 500, 0.01),
-                  ('MultiStepLR', 0, 300, [200, 267])],
-        epochs=300,
-        batch=8,
-        source='ours (configs/finetune/mts/_base_mts_r50.py)'),
 }
 
 # Named baselines outside the twin pairs: MMOCR's exact published configs.

@@ -22,9 +22,5 @@ custom_hooks = _base_.custom_hooks + [
          max_keep_ckpts=2, save_last=False)
 ]
 # No test split: SynthText is training data only.
-val_dataloader = None
-val_cfg = None
-val_evaluator = None
-test_dataloader = None
-test_cfg = None
-test_evaluator = None
+val_dataloader = val_cfg = val_evaluator = None
+test_dataloader = test_cfg = test_evaluator = None

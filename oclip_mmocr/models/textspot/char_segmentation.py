@@ -22,10 +22,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 import torch
-import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mmocr.registry import MODELS
+from .roi_heads import TextMaskHead
 from .roi_masking import cells_inside, to_word_axis_cells
 
 IGNORE = -100
@@ -99,36 +98,18 @@ def decode_char_map(probs: np.ndarray, idx2char: Callable[[int], str],
 
 
 @MODELS.register_module()
-class CharSegHead(BaseModule):
+class CharSegHead(TextMaskHead):
     """Character segmentation logits in a word's oriented RoI: ``(K, C_in,
     h, w) -> (K, num_classes, 2h, 2w)``, ``num_classes`` = the recogniser's
-    dictionary size + 1 (background), set by :class:`MTSRoIHead`.
-
-    Args:
-        in_channels (int): RoI feature channels.
-        channels (int): Hidden channels.
-        num_convs (int): 3x3 convolutions before the 2x upsampling.
-        num_classes (int): Output classes, background included.
+    dictionary size + 1 (background), set by :class:`MTSRoIHead`; the mask
+    head's layers (:class:`TextMaskHead`) with one output per class.
     """
 
     def __init__(self, in_channels: int = 128, channels: int = 128,
                  num_convs: int = 2, num_classes: int = 2,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        layers = []
-        for i in range(num_convs):
-            layers += [
-                nn.Conv2d(in_channels if i == 0 else channels, channels, 3,
-                          padding=1),
-                nn.ReLU(inplace=True)
-            ]
-        self.convs = nn.Sequential(*layers)
-        self.up = nn.ConvTranspose2d(channels, channels, 2, stride=2)
-        self.logits = nn.Conv2d(channels, num_classes, 1)
-        self.num_classes = num_classes
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.logits(torch.relu(self.up(self.convs(x))))
+        super().__init__(in_channels, channels, num_convs, num_classes,
+                         init_cfg)
 
 
 def balance_weights(targets: torch.Tensor) -> torch.Tensor:

@@ -41,10 +41,19 @@ class BoxScoreHead(BaseModule):
 
 @MODELS.register_module()
 class TextMaskHead(BaseModule):
-    """Instance mask logits in the RoI: ``(K, C, h, w) -> (K, 2h, 2w)``."""
+    """Instance mask logits in the RoI: ``(K, C, h, w) -> (K, 2h, 2w)``
+    (``num_classes`` maps ``(K, num_classes, 2h, 2w)`` when it is not 1).
+
+    Args:
+        in_channels (int): RoI feature channels.
+        channels (int): Hidden channels.
+        num_convs (int): 3x3 convolutions before the 2x upsampling.
+        num_classes (int): Output maps.
+    """
 
     def __init__(self, in_channels: int = 128, channels: int = 128,
-                 num_convs: int = 2, init_cfg: Optional[Dict] = None) -> None:
+                 num_convs: int = 2, num_classes: int = 1,
+                 init_cfg: Optional[Dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         layers = []
         for i in range(num_convs):
@@ -55,7 +64,9 @@ class TextMaskHead(BaseModule):
             ]
         self.convs = nn.Sequential(*layers)
         self.up = nn.ConvTranspose2d(channels, channels, 2, stride=2)
-        self.logits = nn.Conv2d(channels, 1, 1)
+        self.logits = nn.Conv2d(channels, num_classes, 1)
+        self.num_classes = num_classes
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.logits(torch.relu(self.up(self.convs(x))))[:, 0]
+        out = self.logits(torch.relu(self.up(self.convs(x))))
+        return out[:, 0] if self.num_classes == 1 else out
