@@ -27,9 +27,6 @@ class SPNHead(BaseTextDetHead):
         ``(N, 1, H/4, W/4)`` in [0, 1].
     """
 
-    #: Input pixels per map pixel.
-    stride = 4
-
     def __init__(self,
                  in_channels: int = 256,
                  module_loss: Dict = dict(type='SPNModuleLoss'),
