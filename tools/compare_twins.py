@@ -35,6 +35,7 @@ import sys
 import warnings
 from typing import Dict, List
 
+import numpy as np
 # mmengine imports pkg_resources, which warns at every import.
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config, DictAction  # noqa: E402
@@ -184,6 +185,8 @@ def main() -> int:
             # on the same images in the same order (the test loader does
             # not shuffle), which the paired interval relies on.
             info['counts'] = image_counts(samples, args.fixed_thr)
+            # Kept for intervals over several runs (tools/study.py --seeds).
+            np.save(osp.join(work_dir, 'image_counts.npy'), info['counts'])
         finally:
             logger.setLevel(level)
         info['test_images'] = len(samples)

@@ -37,8 +37,11 @@ import sys
 import time
 from typing import Dict, List
 
+import numpy as np
 from mmengine.runner import find_latest_checkpoint
 from twin_report import fmt, plot_pairs, run_logged, write_csv
+
+from oclip_mmocr.evaluation.bootstrap import paired_bootstrap
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PROFILES = ('synth_icdar2015', 'synth_ctw1500', 'synth_totaltext')
@@ -72,6 +75,13 @@ def parse_args() -> argparse.Namespace:
                         'stage (0: none, finetune from the trunk)')
     parser.add_argument('--spotter-pretrain-epochs', type=int,
                         default=SPOTTER_PRETRAIN_EPOCHS)
+    parser.add_argument('--seeds', type=int, default=1,
+                        help='finetuning seeds per model (the seed moves '
+                        'the heads\' init, the scratch trunk\'s init and '
+                        'the data order; the pretrained trunk and the '
+                        'spotter\'s first stage stay): the fixed-threshold '
+                        'difference gets a paired bootstrap interval over '
+                        'test images and seeds')
     parser.add_argument('--profiles', nargs='+', default=list(PROFILES),
                         choices=PROFILES)
     parser.add_argument('--detectors', nargs='+', default=list(DETECTORS),
@@ -96,36 +106,111 @@ def num(v) -> float:
         return float('nan')
 
 
-def collect(work: str, profiles, real: bool) -> List[Dict]:
-    """One row per (detector, profile): both trunks' hmeans."""
-    table = []
-    for profile in profiles:
-        path = osp.join(work, profile, 'comparison.csv')
-        if not osp.isfile(path):
-            continue
-        by_pair: Dict[str, Dict] = {}
-        for r in read_rows(path):
+def seed_dir(work: str, what: str, seed: int) -> str:
+    """Where one finetuning seed of a profile (or of sim to real) runs."""
+    return osp.join(work, what, f'seed{seed}')
+
+
+def twin_counts(folders: List[str], pair: str):
+    """Per-image fixed-threshold counts of a pair's twins over the seeds
+    run in ``folders``, ``(seeds, images, 3)`` each (oCLIP, scratch), or
+    None when a run has none (tools/compare_twins.py writes them)."""
+    stem = pair[:-len('_synth')] if pair.endswith('_synth') else pair
+    out = []
+    for init in ('oclip', 'scratch'):
+        paths = [osp.join(f, f'{stem}-{init}_synth', 'image_counts.npy')
+                 for f in folders]
+        if not all(osp.isfile(p) for p in paths):
+            return None
+        runs = [np.load(p) for p in paths]
+        if len({r.shape for r in runs}) != 1:
+            return None
+        out.append(np.stack(runs))
+    return out if out[0].shape == out[1].shape else None
+
+
+def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
+    """One row per pair: each twin's mean and spread over the seeds of
+    every protocol, and the paired interval of the fixed-threshold
+    difference (bootstrap over test images and seeds)."""
+    by_pair: Dict[str, Dict] = {}
+    for folder in folders:
+        for r in read_rows(osp.join(folder, 'comparison.csv')):
             row = by_pair.setdefault(r['pair'], dict(
                 detector=r['detector'], profile=profile,
-                schedule=r['schedule'], test_images=r['test_images']))
+                schedule=r['schedule'], test_images=r['test_images'],
+                seeds=len(folders), runs={}))
             key = {'best': 'best', 'fixed': 'fixed', 'e2e_none': 'e2e',
                    'gt_rec': 'rec'}.get(r['protocol'])
             if key:
-                row[f'scratch_{key}'] = num(r['baseline_hmean'])
-                row[f'oclip_{key}'] = num(r['oclip_hmean'])
-        table += list(by_pair.values())
+                for tag, col in (('scratch', 'baseline_hmean'),
+                                 ('oclip', 'oclip_hmean')):
+                    row['runs'].setdefault(f'{tag}_{key}', []).append(
+                        num(r[col]))
+    rows = []
+    for pair, row in by_pair.items():
+        for k, values in row.pop('runs').items():
+            row[k] = float(np.mean(values))
+            row[f'{k}_std'] = float(np.std(values, ddof=1)) \
+                if len(values) > 1 else 0.
+        counts = twin_counts(folders, pair)
+        if counts is not None:
+            res = paired_bootstrap(*counts)
+            row.update(fixed_low=res['low'], fixed_high=res['high'],
+                       fixed_sig=res['excludes_zero'])
+        rows.append(row)
+    return rows
+
+
+def collect(work: str, profiles, real: bool, seeds: int = 1) -> List[Dict]:
+    """One row per (detector, profile): both trunks' hmeans (means over
+    the seeds run), the fixed-threshold interval, sim to real."""
+    table = []
+    for profile in profiles:
+        folders = [seed_dir(work, profile, k) for k in range(seeds)]
+        folders = [f for f in folders
+                   if osp.isfile(osp.join(f, 'comparison.csv'))]
+        if folders:
+            table += _rows_over_seeds(folders, profile)
     if real:
-        path = osp.join(work, 'sim2real', 'comparison.csv')
-        if osp.isfile(path):
-            for r in read_rows(path):
-                if r['protocol'] != 'fixed':
-                    continue
-                for row in table:
-                    if row['profile'] == 'synth_icdar2015' and \
-                            row['detector'] == r['detector']:
-                        row['scratch_real'] = num(r['baseline_hmean'])
-                        row['oclip_real'] = num(r['oclip_hmean'])
+        folders = [seed_dir(work, 'sim2real', k) for k in range(seeds)]
+        folders = [f for f in folders
+                   if osp.isfile(osp.join(f, 'comparison.csv'))]
+        for r in _rows_over_seeds(folders, 'real') if folders else []:
+            for row in table:
+                if row['profile'] == 'synth_icdar2015' and \
+                        row['detector'] == r['detector']:
+                    for k in ('fixed', 'fixed_std'):
+                        for tag in ('scratch', 'oclip'):
+                            row[f'{tag}_real' + k[5:]] = r[f'{tag}_{k}']
+                    for k in ('low', 'high', 'sig'):
+                        if f'fixed_{k}' in r:
+                            row[f'real_{k}'] = r[f'fixed_{k}']
     return table
+
+
+def _mean_std(row: Dict, key: str) -> str:
+    m = row.get(key, float('nan'))
+    if row.get('seeds', 1) > 1 and m == m:
+        return f"{fmt(m, 3)} ± {fmt(row.get(key + '_std'), 3)}"
+    return fmt(m, 3)
+
+
+def _cell(row: Dict, key: str, interval: str = '') -> str:
+    """``scratch / oCLIP / Δ`` (means over seeds, ± their spread with
+    several seeds), then the difference's interval where there is one;
+    ``*``: the interval excludes zero."""
+    s = row.get(f'scratch_{key}', float('nan'))
+    o = row.get(f'oclip_{key}', float('nan'))
+    if s != s and o != o:
+        return '-'
+    cell = (f"{_mean_std(row, f'scratch_{key}')} / "
+            f"{_mean_std(row, f'oclip_{key}')} / {fmt(o - s, 3, True)}")
+    if interval and f'{interval}_low' in row:
+        cell += (f" [{fmt(row[f'{interval}_low'], 3, True)}, "
+                 f"{fmt(row[f'{interval}_high'], 3, True)}]" +
+                 ('*' if row[f'{interval}_sig'] else ''))
+    return cell
 
 
 def write_outputs(work: str, table: List[Dict], wall: float,
@@ -133,42 +218,40 @@ def write_outputs(work: str, table: List[Dict], wall: float,
     lines = [
         f'Study: {args.epochs} finetuning epochs (DBNet, FCENet, TextBPN '
         f'{2 * args.epochs}) of {args.train_images} images (batch '
-        f'{args.batch_size}), tested on {args.test_images} held-out images; '
+        f'{args.batch_size}), {args.seeds} seed(s) per model, tested on '
+        f'{args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
         + (f'the spotter first trained {args.spotter_pretrain_epochs} epochs '
            f'on {args.spotter_pretrain_images} synth_pretrain images (its '
            'character boxes included), each twin; '
            if args.spotter_pretrain_images else '') +
         f'wall time of this run {wall / 60:.0f} min (a resumed run counts '
-        'only the steps it did).', '',
-        '| detector | profile | best hmean: scratch / oCLIP / Δ | fixed-thr '
-        'hmean: scratch / oCLIP / Δ | E2E hmean: scratch / oCLIP / Δ | '
-        'recognition of GT words: scratch / oCLIP / Δ |',
+        'only the steps it did). Each cell: scratch / oCLIP / Δ, means over '
+        'the seeds (± their standard deviation with several seeds); the '
+        'fixed-threshold Δ with its 95 % paired bootstrap interval over '
+        'test images and seeds (tools/study.py, oclip_mmocr/evaluation/'
+        'bootstrap.py), `*` where it excludes zero.', '',
+        '| detector | profile | best hmean | fixed-thr hmean, Δ [95 % '
+        'interval] | E2E hmean | recognition of GT words |',
         '| --- | --- | --- | --- | --- | --- |'
     ]
     for r in table:
-        cells = []
-        for key in ('best', 'fixed', 'e2e', 'rec'):
-            s = r.get(f'scratch_{key}', float('nan'))
-            o = r.get(f'oclip_{key}', float('nan'))
-            cells.append('-' if s != s and o != o else
-                         f'{fmt(s, 3)} / {fmt(o, 3)} / {fmt(o - s, 3, True)}')
-        lines.append(f"| {r['detector']} | {r['profile']} | " +
-                     ' | '.join(cells) + ' |')
+        lines.append(f"| {r['detector']} | {r['profile']} | " + ' | '.join([
+            _cell(r, 'best'), _cell(r, 'fixed', 'fixed'), _cell(r, 'e2e'),
+            _cell(r, 'rec')]) + ' |')
     real = [r for r in table if 'oclip_real' in r]
     if real:
         lines += [
             '', 'Sim to real: the synth_icdar2015 models on real ICDAR2015 '
-            'images (fixed threshold, IoU hmean):', '',
-            '| detector | synthetic test: scratch / oCLIP | real: scratch / '
-            'oCLIP / Δ |', '| --- | --- | --- |'
+            'images (fixed threshold, IoU hmean; the interval as above):',
+            '', '| detector | synthetic test: scratch / oCLIP | real: '
+            'scratch / oCLIP / Δ [95 % interval] |', '| --- | --- | --- |'
         ]
         for r in real:
             lines.append(
-                f"| {r['detector']} | {fmt(r.get('scratch_fixed', 0), 3)} / "
-                f"{fmt(r.get('oclip_fixed', 0), 3)} | "
-                f"{fmt(r['scratch_real'], 3)} / {fmt(r['oclip_real'], 3)} / "
-                f"{fmt(r['oclip_real'] - r['scratch_real'], 3, True)} |")
+                f"| {r['detector']} | {_mean_std(r, 'scratch_fixed')} / "
+                f"{_mean_std(r, 'oclip_fixed')} | "
+                f"{_cell(r, 'real', 'real')} |")
     md = '\n'.join(lines) + '\n'
     with open(osp.join(work, 'study.md'), 'w', encoding='utf-8') as f:
         f.write(md)
@@ -242,31 +325,37 @@ def main() -> None:
     stage1 = spotter_first_stage(args, work, backbone)
     common.append(f'spotter_stage1={stage1}')
     for profile in args.profiles:
-        out = osp.join(work, profile)
-        if osp.isfile(osp.join(out, 'comparison.csv')):
-            print(f'== {profile}: done before ({out}/comparison.csv)')
-            continue
         configs = [
             osp.join(ROOT, 'configs/study', f'{d}-{init}_synth.py')
             for d in args.detectors
             if d != 'mts' or profile in SPOTTER_PROFILES
             for init in ('oclip', 'scratch')
         ]
-        run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'), *configs,
-                    '--train', '--skip-trained', '--work-dir', out,
-                    '--cfg-options', f'synth_profile={profile}', *common],
-                   osp.join(work, f'{profile}.log'),
-                   f'{profile}: {len(configs)} models, train and test')
+        for seed in range(args.seeds):
+            out = seed_dir(work, profile, seed)
+            if osp.isfile(osp.join(out, 'comparison.csv')):
+                print(f'== {profile}, seed {seed}: done before '
+                      f'({out}/comparison.csv)')
+                continue
+            run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'),
+                        *configs, '--train', '--skip-trained', '--work-dir',
+                        out, '--cfg-options', f'synth_profile={profile}',
+                        f'randomness.seed={seed}', *common],
+                       osp.join(work, f'{profile}_seed{seed}.log'),
+                       f'{profile}, seed {seed}: {len(configs)} models, '
+                       'train and test')
     real = 'synth_icdar2015' in args.profiles and osp.isfile(
         osp.join(args.real_root, 'textdet_test.json'))
-    out = osp.join(work, 'sim2real')
-    if real and not osp.isfile(osp.join(out, 'comparison.csv')):
+    for seed in range(args.seeds) if real else []:
+        out = seed_dir(work, 'sim2real', seed)
+        if osp.isfile(osp.join(out, 'comparison.csv')):
+            continue
         configs, ckpts = [], []
         for d in args.detectors:
             for init in ('oclip', 'scratch'):
                 name = f'{d}-{init}_synth'
                 ckpt = find_latest_checkpoint(
-                    osp.join(work, 'synth_icdar2015', name))
+                    osp.join(seed_dir(work, 'synth_icdar2015', seed), name))
                 ckpts.append(f'{name}={ckpt}')
                 configs.append(osp.join(ROOT, 'configs/study', name + '.py'))
         run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'), *configs,
@@ -274,12 +363,13 @@ def main() -> None:
                     '--cfg-options', 'synth_profile=synth_icdar2015',
                     f'study_test_root={osp.abspath(args.real_root)}',
                     *common],
-                   osp.join(work, 'sim2real.log'),
-                   f'sim to real: synth_icdar2015 models on {args.real_root}')
-    elif not real:
+                   osp.join(work, f'sim2real_seed{seed}.log'),
+                   f'sim to real, seed {seed}: synth_icdar2015 models on '
+                   f'{args.real_root}')
+    if not real:
         print(f'== sim to real skipped ({args.real_root} has no '
               'textdet_test.json, or synth_icdar2015 not studied)')
-    md = write_outputs(work, collect(work, args.profiles, real),
+    md = write_outputs(work, collect(work, args.profiles, real, args.seeds),
                        time.time() - start, args)
     print('\n' + md)
     print(f'table: {work}/study.md, csv: {work}/study.csv, chart: '

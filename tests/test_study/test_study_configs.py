@@ -12,6 +12,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import extract_backbone
@@ -135,19 +136,31 @@ def test_budget_knobs(backbone):
 
 def test_study_command_on_a_tiny_budget(tmp_path):
     """tools/study.py end to end: pretraining, one detector pair on one
-    profile, sim to real when the ICDAR2015 sample is there, the table."""
+    profile with two finetuning seeds, sim to real when the ICDAR2015
+    sample is there, the table with spreads and intervals."""
     work = tmp_path / 'study'
     env = dict(os.environ, PYTHONWARNINGS='ignore')
     cmd = [sys.executable, osp.join(REPO, 'tools/study.py'), '--work-dir',
            str(work), '--epochs', '1', '--train-images', '8',
            '--test-images', '4', '--pretrain-images', '16',
            '--pretrain-epochs', '1', '--detectors', 'dbnet', '--profiles',
-           'synth_icdar2015']
+           'synth_icdar2015', '--seeds', '2']
     out = subprocess.run(cmd, cwd=str(tmp_path), env=env,
                          capture_output=True, text=True, timeout=1200)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     md = (work / 'study.md').read_text()
     assert '| DBNet | synth_icdar2015 |' in md
+    # Two seeds trained apart (their own work dirs, different weights).
+    runs = [work / 'synth_icdar2015' / f'seed{k}' / 'dbnet-scratch_synth'
+            for k in range(2)]
+    assert all((r / 'image_counts.npy').is_file() for r in runs)
+    ckpts = [_load_checkpoint(str(r / 'epoch_2.pth'),
+                              map_location='cpu')['state_dict']
+             for r in runs]
+    key = next(k for k in ckpts[0] if k.endswith('weight'))
+    assert not torch.equal(ckpts[0][key], ckpts[1][key])
+    line = next(x for x in md.splitlines() if '| DBNet |' in x)
+    assert ' ± ' in line and '[' in line
     assert (work / 'study.csv').is_file() and (work / 'study.png').is_file()
     if osp.isfile(osp.join(SHARED, 'data/icdar2015_sample/textdet_test.json')):
         assert 'Sim to real' in md

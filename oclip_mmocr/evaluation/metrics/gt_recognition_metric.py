@@ -3,6 +3,7 @@
 from typing import Dict, List, Sequence
 
 from mmengine.evaluator import BaseMetric
+from rapidfuzz.distance import Levenshtein
 
 from mmocr.registry import METRICS
 
@@ -19,7 +20,10 @@ class GTRecognitionMetric(BaseMetric):
     recognition failure (poor readings here).
 
     Metrics (prefix ``gt_rec``): ``word_acc`` (case-insensitive, the RRC
-    end-to-end comparison), ``word_acc_exact`` and ``num_words``.
+    end-to-end comparison), ``word_acc_exact``, ``char_acc`` (mean
+    ``1 - normalised edit distance``, case-insensitive, as MMOCR's
+    ``OneMinusNEDMetric``: it moves while a recogniser still reads no word
+    whole) and ``num_words``.
 
     Args:
         collect_device (str): See :class:`BaseMetric`.
@@ -35,13 +39,17 @@ class GTRecognitionMetric(BaseMetric):
                 continue
             texts = list(gt.get('texts', [''] * len(reads)))
             hits = exact = n = 0
+            chars = 0.
             for read, text in zip(reads, texts):
                 if read is None:  # not a word the recogniser can be asked
                     continue
                 n += 1
                 hits += read.upper() == text.upper()
                 exact += read == text
-            self.results.append(dict(n=n, hits=hits, exact=exact))
+                chars += 1. - Levenshtein.normalized_distance(
+                    read.upper(), text.upper())
+            self.results.append(
+                dict(n=n, hits=hits, exact=exact, chars=chars))
 
     def compute_metrics(self, results: List[Dict]) -> Dict[str, float]:
         n = sum(r['n'] for r in results)
@@ -53,4 +61,5 @@ class GTRecognitionMetric(BaseMetric):
         return dict(
             word_acc=sum(r['hits'] for r in results) / n if n else 0.,
             word_acc_exact=sum(r['exact'] for r in results) / n if n else 0.,
+            char_acc=sum(r['chars'] for r in results) / n if n else 0.,
             num_words=float(n))

@@ -44,10 +44,19 @@ class MTSRoIHead(BaseModule):
         score_head, mask_head (dict): :class:`BoxScoreHead`,
             :class:`TextMaskHead`.
         rec_encoder, rec_decoder (dict): MMOCR recognition encoder/decoder
-            (the decoder holds the dictionary and the CE loss).
+            (the decoder holds the dictionary and its loss). The encoder may
+            be None (MMOCR's ``CRNNDecoder`` has none).
+        rec_pool_height (bool): Max-pool the word features over their
+            height before the recogniser (``(K, C, 1, w)``: what a CTC
+            decoder such as MMOCR's ``CRNNDecoder`` reads); the character
+            branch keeps the 2-D features.
         char_head (dict, optional): :class:`CharSegHead` (its
             ``num_classes`` is set from the dictionary); None: no character
             branch.
+        rec_neck (dict, optional): Layers on the word RoI features shared
+            by both readers (:class:`RoIConvTower`, Mask TextSpotter's RoI
+            convolutions before its readers); None: the readers take the
+            RoI features as they are.
         det_roi_size (tuple): RoI grid of the score and mask heads.
         rec_roi_size (tuple): RoI grid of the recogniser and character
             branch ``(h, w)``, ``w`` along the word.
@@ -71,9 +80,11 @@ class MTSRoIHead(BaseModule):
     def __init__(self,
                  score_head: Dict,
                  mask_head: Dict,
-                 rec_encoder: Dict,
+                 rec_encoder: Optional[Dict],
                  rec_decoder: Dict,
                  char_head: Optional[Dict] = None,
+                 rec_neck: Optional[Dict] = None,
+                 rec_pool_height: bool = False,
                  det_roi_size: Tuple[int, int] = (16, 16),
                  rec_roi_size: Tuple[int, int] = (8, 32),
                  feat_stride: int = 4,
@@ -98,7 +109,10 @@ class MTSRoIHead(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.score_head = MODELS.build(score_head)
         self.mask_head = MODELS.build(mask_head)
-        self.rec_encoder = MODELS.build(rec_encoder)
+        self.rec_neck = None if rec_neck is None else MODELS.build(rec_neck)
+        self.rec_encoder = None if rec_encoder is None else MODELS.build(
+            rec_encoder)
+        self.rec_pool_height = rec_pool_height
         self.rec_decoder = MODELS.build(rec_decoder)
         self.char_head = None
         if char_head is not None:
@@ -127,6 +141,26 @@ class MTSRoIHead(BaseModule):
     def char_map_size(self) -> Tuple[int, int]:
         return tuple(2 * s for s in self.rec_roi_size)
 
+    def word_features(self, feats: torch.Tensor,
+                      polys: Sequence[np.ndarray],
+                      inds: Sequence[int]) -> torch.Tensor:
+        """What both readers see of each word: its masked RoI along its
+        own axis (``(K, C, h, w)``, ``rec_roi_size``) through ``rec_neck``.
+        """
+        feat = masked_word_features(feats, polys, inds, self.rec_roi_size,
+                                    self.feat_stride)
+        return feat if self.rec_neck is None else self.rec_neck(feat)
+
+    def _encode(self, feat: torch.Tensor, samples: List
+                ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """The recogniser's input and its encoder's output (None without
+        an encoder) from the word features ``(K, C, h, w)``."""
+        if self.rec_pool_height:
+            feat = feat.amax(2, keepdim=True)
+        out_enc = None if self.rec_encoder is None else self.rec_encoder(
+            feat, samples)
+        return feat, out_enc
+
     # ---------------------------------------------------------- training
     def usable_text(self, text: str) -> bool:
         """Recognition targets: non-empty, not ``###``, and every character
@@ -134,7 +168,15 @@ class MTSRoIHead(BaseModule):
         if not text or text == '###':
             return False
         d = self.dictionary
-        return d.unknown_idx is not None or all(c in d.dict for c in text)
+        return d.unknown_idx is not None or all(
+            c in d.dict for c in self.cased(text))
+
+    def cased(self, text: str) -> str:
+        """``text`` in the recogniser's letter case (its loss's
+        ``letter_case``: a lower-case dictionary reads 'Word' as 'word')."""
+        case = getattr(self.rec_decoder.module_loss, 'letter_case',
+                       'unchanged')
+        return text if case == 'unchanged' else getattr(text, case)()
 
     def _char_labels(self, text: str,
                      char_polys) -> Optional[List[int]]:
@@ -145,7 +187,8 @@ class MTSRoIHead(BaseModule):
         chars = chars_of(text)
         if len(chars) != len(char_polys) or not chars:
             return None
-        return [k + 1 for k in self.dictionary.str2idx(''.join(chars))]
+        return [k + 1 for k in self.dictionary.str2idx(
+            self.cased(''.join(chars)))]
 
     def _train_rois(self, data_samples: Sequence) -> Tuple[List, List, List,
                                                            List]:
@@ -241,19 +284,22 @@ class MTSRoIHead(BaseModule):
         chars = [i for i in rec if targets[i][2] is not None] \
             if self.char_head is not None else []
         if rec:
-            feat = masked_word_features(feats, [polys[i] for i in rec],
-                                        [inds[i] for i in rec],
-                                        self.rec_roi_size, self.feat_stride)
+            feat = self.word_features(feats, [polys[i] for i in rec],
+                                      [inds[i] for i in rec])
             samples = []
             for i in rec:
                 s = TextRecogDataSample()
                 s.gt_text = LabelData(item=targets[i][1])
                 samples.append(s)
-            out_enc = self.rec_encoder(feat, samples)
-            losses['loss_rec'] = self.rec_decoder.loss(
-                feat, out_enc, samples)['loss_ce']
+            feat_rec, out_enc = self._encode(feat, samples)
+            # One loss whatever the decoder calls it (loss_ce, loss_ctc).
+            losses['loss_rec'] = sum(self.rec_decoder.loss(
+                feat_rec, out_enc, samples).values())
         else:
-            losses['loss_rec'] = self._keep_in_graph(self.rec_decoder, feats)
+            losses['loss_rec'] = sum(
+                self._keep_in_graph(m, feats)
+                for m in (self.rec_neck, self.rec_encoder, self.rec_decoder)
+                if m is not None)
         if self.char_head is None:
             return losses
         if chars:
@@ -342,11 +388,10 @@ class MTSRoIHead(BaseModule):
         higher."""
         if not len(polys):
             return [], []
-        feat = masked_word_features(feats, polys, inds, self.rec_roi_size,
-                                    self.feat_stride)
+        feat = self.word_features(feats, polys, inds)
         samples = [TextRecogDataSample() for _ in polys]
-        out_enc = self.rec_encoder(feat, samples)
-        rec = self.rec_decoder.predict(feat, out_enc, samples)
+        feat_rec, out_enc = self._encode(feat, samples)
+        rec = self.rec_decoder.predict(feat_rec, out_enc, samples)
         texts = [r.pred_text.item for r in rec]
         text_scores = [float(np.mean(r.pred_text.score))
                        if len(r.pred_text.item) else 0. for r in rec]

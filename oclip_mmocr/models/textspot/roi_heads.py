@@ -70,3 +70,35 @@ class TextMaskHead(BaseModule):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.logits(torch.relu(self.up(self.convs(x))))
         return out[:, 0] if self.num_classes == 1 else out
+
+
+@MODELS.register_module()
+class RoIConvTower(BaseModule):
+    """3x3 convolutions (+ BN-free ReLU, as the mask head) on RoI features,
+    shape kept: ``(K, in_channels, h, w) -> (K, channels, h, w)``.
+
+    The recogniser's own feature layers: the fused map at stride 4 carries
+    a word's characters in few cells, and the SAR encoder only pools it and
+    runs an LSTM, so without layers of its own recognition has to be
+    learnt by the trunk and neck alone.
+
+    Args:
+        in_channels (int): RoI feature channels.
+        channels (int): Output (and hidden) channels.
+        num_convs (int): Number of 3x3 convolutions.
+    """
+
+    def __init__(self, in_channels: int = 256, channels: int = 256,
+                 num_convs: int = 4, init_cfg: Optional[Dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        layers = []
+        for i in range(num_convs):
+            layers += [
+                nn.Conv2d(in_channels if i == 0 else channels, channels, 3,
+                          padding=1),
+                nn.ReLU(inplace=True)
+            ]
+        self.convs = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.convs(x)

@@ -17,12 +17,38 @@ from tests.geometry import curved_band, polygon_stats, word_box
 C = 32
 
 
-def tiny_spotter(with_unknown=True, char_head=True):
+def tiny_spotter(with_unknown=True, char_head=True, reader='sar',
+                 rec_neck=False):
+    """A narrow spotter; ``reader``: 'sar' (MMOCR's ParallelSARDecoder) or
+    'ctc' (MMOCR's CRNNDecoder on height-pooled features); ``rec_neck``:
+    the readers' RoIConvTower."""
     dictionary = dict(
         type='Dictionary',
         dict_file=f'{REPO}/dicts/english_digits_symbols.txt',
         with_start=True, with_end=True, same_start_end=True,
         with_padding=True, with_unknown=with_unknown)
+    readers = dict(
+        sar=dict(
+            rec_encoder=dict(type='SAREncoder', in_channels=C, d_model=C,
+                             d_enc=C),
+            rec_decoder=dict(
+                type='ParallelSARDecoder', in_channels=C, d_model=C,
+                d_enc=C, d_k=16, max_seq_len=12, dictionary=dictionary,
+                module_loss=dict(type='CEModuleLoss', ignore_first_char=True,
+                                 reduction='mean'),
+                postprocessor=dict(type='AttentionPostprocessor'))),
+        ctc=dict(
+            rec_encoder=None,
+            rec_pool_height=True,
+            rec_decoder=dict(
+                type='CRNNDecoder', in_channels=C, rnn_flag=True,
+                dictionary=dict(
+                    type='Dictionary',
+                    dict_file=f'{REPO}/dicts/english_digits_symbols.txt',
+                    with_padding=True, with_unknown=with_unknown),
+                module_loss=dict(type='CTCModuleLoss',
+                                 letter_case='unchanged'),
+                postprocessor=dict(type='CTCPostProcessor'))))
     return MODELS.build(
         dict(
             type='MTSSpotter',
@@ -40,15 +66,9 @@ def tiny_spotter(with_unknown=True, char_head=True):
                                channels=C),
                 char_head=dict(type='CharSegHead', in_channels=C,
                                channels=C) if char_head else None,
-                rec_encoder=dict(type='SAREncoder', in_channels=C,
-                                 d_model=C, d_enc=C),
-                rec_decoder=dict(
-                    type='ParallelSARDecoder', in_channels=C, d_model=C,
-                    d_enc=C, d_k=16, max_seq_len=12, dictionary=dictionary,
-                    module_loss=dict(type='CEModuleLoss',
-                                     ignore_first_char=True,
-                                     reduction='mean'),
-                    postprocessor=dict(type='AttentionPostprocessor'))),
+                rec_neck=dict(type='RoIConvTower', in_channels=C,
+                              channels=C, num_convs=2) if rec_neck else None,
+                **readers[reader]),
             data_preprocessor=dict(
                 type='TextDetDataPreprocessor', mean=[127.5] * 3,
                 std=[127.5] * 3, pad_size_divisor=32)))
@@ -255,17 +275,19 @@ def test_mask_equal_to_its_target_decodes_to_the_word():
         assert (np.abs(np.mean(offs, 0)) < 0.5).all(), (w, h, angle, offs)
 
 
+@pytest.mark.parametrize('reader', ['sar', 'ctc'])
 @pytest.mark.parametrize('case', ['no_text', 'empty_text', 'oov'])
-def test_bad_input(case):
+def test_bad_input(case, reader):
     """No text: detection losses only; empty / '###' transcriptions: the
     instance trains detection but not recognition; characters outside the
     dictionary: <UKN> with an unknown token, else left out of recognition.
-    All losses finite, everything in the graph."""
+    All losses finite, every parameter in the graph (distributed training
+    needs it), with either reader and the readers' tower."""
     box = [10, 10, 90, 10, 90, 40, 10, 40]
     polys, texts = dict(no_text=([], []), empty_text=([box], ['']),
                         oov=([box], ['naïve€']))[case]
     for with_unknown in (True, False):
-        model = tiny_spotter(with_unknown)
+        model = tiny_spotter(with_unknown, reader=reader, rec_neck=True)
         data = model.data_preprocessor(
             dict(inputs=[torch.zeros(3, 64, 128, dtype=torch.uint8)],
                  data_samples=[sample(polys, texts, size=(64, 128))]),
@@ -275,6 +297,8 @@ def test_bad_input(case):
         rec_used = case == 'oov' and with_unknown
         assert (float(losses['loss_rec']) > 0) == rec_used
         sum(losses.values()).backward()
+        no_grad = [n for n, p in model.named_parameters() if p.grad is None]
+        assert not no_grad, no_grad
     model.eval()
     with torch.no_grad():
         out = model.predict(data['inputs'], data['data_samples'])[0]
@@ -356,12 +380,13 @@ def test_reads_ground_truth_words_for_the_recognition_check():
     assert [reads[0], reads[2]] == direct
     metric = METRICS.build(dict(type='GTRecognitionMetric'))
     gt = out.gt_instances
-    gt.read_texts = ['HELLO', None, 'ko', None]
+    gt.read_texts = ['HELLO', None, 'oc', None]
     metric.process({}, [dict(gt_instances=dict(
         texts=gt.texts, read_texts=gt.read_texts))])
     res = metric.evaluate(1)
+    # char_acc: 1 - normalised edit distance, case-insensitive: (1 + 1/2) / 2
     assert res == {'gt_rec/word_acc': 0.5, 'gt_rec/word_acc_exact': 0.0,
-                   'gt_rec/num_words': 2.0}
+                   'gt_rec/char_acc': 0.75, 'gt_rec/num_words': 2.0}
     # Turned off: no reading.
     model.roi_head.read_gt = False
     s2 = sample(words[:1], ['hello'], size=(100, 100))

@@ -1,0 +1,128 @@
+"""tools/study.py's report over finetuning seeds: per-seed comparison runs
+(tools/compare_twins.py's comparison.csv and image_counts.npy) aggregated
+into means, spreads and the paired interval of the fixed-threshold
+difference, as the table prints them."""
+import argparse
+import csv
+import os
+
+import numpy as np
+import pytest
+
+from oclip_mmocr.evaluation.bootstrap import hmean_of, paired_bootstrap
+from tests.helpers import import_tool
+
+study = import_tool('study')
+
+
+def _counts(rng, n_img, p_hit):
+    gts = rng.integers(1, 6, n_img)
+    hits = rng.binomial(gts, p_hit)
+    preds = hits + rng.integers(0, 2, n_img)
+    return np.stack([hits, gts, preds], 1)
+
+
+def _write_run(folder, pairs):
+    """One compare_twins run: ``pairs`` maps a pair to (oCLIP counts,
+    scratch counts); the CSV's fixed hmean is the counts' own."""
+    os.makedirs(folder)
+    rows = []
+    for pair, (oc, sc) in pairs.items():
+        stem = pair[:-len('_synth')]
+        for init, c in (('oclip', oc), ('scratch', sc)):
+            os.makedirs(folder / f'{stem}-{init}_synth')
+            np.save(folder / f'{stem}-{init}_synth' / 'image_counts.npy', c)
+        for protocol in ('best', 'fixed'):
+            bump = 0.05 if protocol == 'best' else 0.
+            rows.append(dict(
+                pair=pair, detector=stem.upper(), protocol=protocol,
+                schedule='6 epochs', test_images=len(oc),
+                baseline_hmean=float(hmean_of(sc.sum(0))) + bump,
+                oclip_hmean=float(hmean_of(oc.sum(0))) + bump))
+    with open(folder / 'comparison.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_seeds_give_means_spreads_and_paired_intervals(tmp_path):
+    rng = np.random.default_rng(0)
+    n_img, seeds = 200, 3
+    runs = []
+    for k in range(seeds):
+        shared = _counts(rng, n_img, 0.5)
+        runs.append({
+            # a clear gain: every image's hits up
+            'dbnet_synth': (np.minimum(shared + [1, 0, 1], 99),
+                            shared),
+            # no effect: the twins draw from the same distribution
+            'psenet_synth': (_counts(rng, n_img, 0.5),
+                             _counts(rng, n_img, 0.5)),
+        })
+        _write_run(tmp_path / 'synth_totaltext' / f'seed{k}', runs[-1])
+    table = study.collect(str(tmp_path), ['synth_totaltext'], False, seeds)
+    rows = {r['detector']: r for r in table}
+    assert set(rows) == {'DBNET', 'PSENET'}
+    for det, pair in (('DBNET', 'dbnet_synth'), ('PSENET', 'psenet_synth')):
+        r = rows[det]
+        oc = np.stack([run[pair][0] for run in runs])
+        sc = np.stack([run[pair][1] for run in runs])
+        per_seed = hmean_of(oc.sum(1))
+        assert r['oclip_fixed'] == pytest.approx(per_seed.mean())
+        assert r['oclip_fixed_std'] == pytest.approx(per_seed.std(ddof=1))
+        assert r['scratch_best'] == pytest.approx(
+            hmean_of(sc.sum(1)).mean() + 0.05)
+        ref = paired_bootstrap(oc, sc)
+        assert (r['fixed_low'], r['fixed_high']) == pytest.approx(
+            (ref['low'], ref['high']))
+        assert r['seeds'] == seeds
+    assert rows['DBNET']['fixed_sig'] and rows['DBNET']['fixed_low'] > 0
+    assert not rows['PSENET']['fixed_sig']
+    assert rows['PSENET']['fixed_low'] < 0 < rows['PSENET']['fixed_high']
+    # Sim to real: the synth_icdar2015 models on real images, per seed.
+    for k in range(seeds):
+        _write_run(tmp_path / 'synth_icdar2015' / f'seed{k}',
+                   {'dbnet_synth': runs[k]['dbnet_synth']})
+        _write_run(tmp_path / 'sim2real' / f'seed{k}',
+                   {'dbnet_synth': (_counts(rng, 10, 0.3),
+                                    _counts(rng, 10, 0.3))})
+    (ic15, ) = study.collect(str(tmp_path), ['synth_icdar2015'], True, seeds)
+    real = [np.stack([np.load(tmp_path / 'sim2real' / f'seed{k}' /
+                              f'dbnet-{init}_synth' / 'image_counts.npy')
+                      for k in range(seeds)]) for init in ('oclip', 'scratch')]
+    ref = paired_bootstrap(*real)
+    assert ic15['oclip_real'] == pytest.approx(ref['a'])
+    assert ic15['scratch_real_std'] == pytest.approx(ref['b_std'])
+    assert (ic15['real_low'], ic15['real_high']) == pytest.approx(
+        (ref['low'], ref['high']))
+    args = argparse.Namespace(epochs=6, train_images=160, batch_size=4,
+                              seeds=seeds, test_images=n_img,
+                              pretrain_images=512, spotter_pretrain_images=0,
+                              spotter_pretrain_epochs=0)
+    md = study.write_outputs(str(tmp_path), table, 60., args)
+    line = {det: next(x for x in md.splitlines() if f'| {det} |' in x)
+            for det in rows}
+    assert ' ± ' in line['DBNET'] and ']*' in line['DBNET']
+    assert ']*' not in line['PSENET'] and '[' in line['PSENET']
+    assert '3 seed(s) per model' in md
+    md = study.write_outputs(str(tmp_path), [ic15], 60., args)
+    assert 'Sim to real' in md and md.count(' ± ') >= 6
+
+
+def test_a_run_without_counts_has_no_interval(tmp_path):
+    """A seed run from before image_counts.npy existed: means still, no
+    interval (it would not cover that seed)."""
+    rng = np.random.default_rng(1)
+    for k in range(2):
+        _write_run(tmp_path / 'synth_icdar2015' / f'seed{k}',
+                   {'fcenet_synth': (_counts(rng, 20, 0.6),
+                                     _counts(rng, 20, 0.4))})
+    os.remove(tmp_path / 'synth_icdar2015' / 'seed1' / 'fcenet-oclip_synth'
+              / 'image_counts.npy')
+    (row, ) = study.collect(str(tmp_path), ['synth_icdar2015'], False, 2)
+    assert 'fixed_low' not in row and row['seeds'] == 2
+    assert '[' not in study._cell(row, 'fixed', 'fixed')
+    # One seed: no spread printed.
+    (one, ) = study.collect(str(tmp_path), ['synth_icdar2015'], False, 1)
+    assert ' ± ' not in study._cell(one, 'fixed', 'fixed')
+    assert '[' in study._cell(one, 'fixed', 'fixed')
