@@ -102,7 +102,7 @@ def narrow_spotter(cfg, channels: int, trunk_widths: List[int],
                           out_channels=c // 4)
     cfg.model.det_head.in_channels = c
     roi = cfg.model.roi_head
-    for head in ('score_head', 'mask_head', 'char_head'):
+    for head in ('score_head', 'mask_head', 'char_head', 'rec_neck'):
         if roi.get(head) is not None:
             roi[head].update(in_channels=c, channels=c)
     roi.rec_encoder.update(in_channels=c, d_model=c, d_enc=c)

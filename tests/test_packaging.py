@@ -87,6 +87,7 @@ def test_wheel_ships_every_package_and_the_configs(wheel_site):
     mim = osp.join(pkg, '.mim')
     for rel in ('configs/' + MODELS['dbnet'], 'tools/train.py',
                 'tools/test.py', 'dicts/english_digits_symbols.txt',
+                'dicts/lower_english_digits.txt',
                 'model-index.yml'):
         assert osp.isfile(osp.join(mim, rel)), rel
     assert not osp.islink(osp.join(mim, 'configs'))

@@ -1,6 +1,7 @@
 """The staged spotter recipe (Mask TextSpotter v3): a SynthText stage with
 character supervision, then finetuning from it, per dataset or on a
 mixture drawn in fixed shares."""
+import glob
 import os.path as osp
 from collections import Counter
 
@@ -82,3 +83,34 @@ def test_mixture_draws_every_source_in_its_share(tmp_path):
         if k == 2:
             break
     assert with_chars > 0
+
+
+@pytest.mark.parametrize('name', sorted(
+    osp.basename(p) for p in glob.glob(osp.join(MTS, 'mts_*.py'))))
+def test_readers_classes_and_layers(name):
+    """Mask TextSpotter reads 36 classes (digits, case-folded letters):
+    the dictionary, the recogniser's case folding and the character maps
+    follow; LSVT reads its own dictionary as written, without character
+    maps. Every config gives the readers their four convolutions."""
+    roi = parse_config(osp.join(MTS, name)).model.roi_head
+    assert roi.rec_neck == dict(type='RoIConvTower', in_channels=256,
+                                channels=256, num_convs=4)
+    dec = roi.rec_decoder
+    if 'lsvt' in name:
+        assert dec.module_loss.letter_case == 'unchanged'
+        assert roi.char_head is None
+        return
+    assert osp.basename(dec.dictionary.dict_file) == \
+        'lower_english_digits.txt'
+    assert dec.module_loss.letter_case == 'lower'
+    init_default_scope('mmocr')
+    from mmocr.registry import MODELS
+    head = MODELS.build(roi)
+    # one start/end token, padding, unknown
+    assert head.dictionary.num_classes == 36 + 3
+    assert head.char_head.logits.out_channels == head.dictionary.num_classes \
+        + 1
+    # Upper-case ground truth trains the same classes as lower case.
+    assert head.cased('Word42') == 'word42'
+    assert head._char_labels('Ab', [None, None]) == \
+        head._char_labels('aB', [None, None])

@@ -6,9 +6,12 @@
 # from multi-scale images; the trunk comes from ../_base_/trunks.py in the
 # twins. Test scales per dataset (the paper's shorter sides). This file: the
 # model and its pipelines; _base_mts_r50_300e.py: loaders, schedule, runtime.
+# Mask TextSpotter reads 36 classes, digits and case-folded letters (its
+# character maps: background + 36), as the end-to-end protocols compare
+# case-insensitively; the recogniser's loss folds the case of the targets.
 dictionary = dict(
     type='Dictionary',
-    dict_file='{{ fileDirname }}/../../../dicts/english_digits_symbols.txt',
+    dict_file='{{ fileDirname }}/../../../dicts/lower_english_digits.txt',
     with_start=True,
     with_end=True,
     same_start_end=True,
@@ -44,6 +47,11 @@ model = dict(
         # Trained only by words with character boxes (SynthText, the
         # generated pretraining data); silent elsewhere.
         char_head=dict(type='CharSegHead', in_channels=256, channels=256),
+        # Both readers' own layers on the word RoI (as Mask R-CNN's mask
+        # branch has four 3x3 convolutions before its output): without them
+        # the SAR encoder only pools the fused map.
+        rec_neck=dict(
+            type='RoIConvTower', in_channels=256, channels=256, num_convs=4),
         rec_encoder=dict(
             type='SAREncoder', in_channels=256, d_model=256, d_enc=256),
         rec_decoder=dict(
@@ -57,8 +65,10 @@ model = dict(
             max_seq_len=25,
             dictionary=dictionary,
             module_loss=dict(
-                type='CEModuleLoss', ignore_first_char=True,
-                reduction='mean'),
+                type='CEModuleLoss',
+                ignore_first_char=True,
+                reduction='mean',
+                letter_case='lower'),
             postprocessor=dict(type='AttentionPostprocessor'))),
     data_preprocessor=dict(
         type='TextDetDataPreprocessor', bgr_to_rgb=True, pad_size_divisor=32))

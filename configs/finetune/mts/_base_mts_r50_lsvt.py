@@ -25,7 +25,8 @@ model = dict(
         rec_decoder=dict(
             max_seq_len=40,
             dictionary=dict(type='CheckedDictionary', dict_file=lsvt_dict,
-                            setting='lsvt_dict'))))
+                            setting='lsvt_dict'),
+            module_loss=dict(letter_case='unchanged'))))
 _base_.lsvt_textdet_train.pipeline = _base_.train_pipeline
 _base_.lsvt_textdet_test.pipeline = _base_.test_pipeline
 train_dataloader = dict(dataset=_base_.lsvt_textdet_train)

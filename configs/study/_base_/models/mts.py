@@ -13,7 +13,10 @@ model = dict(
         score_head=dict(in_channels=C, channels=C),
         mask_head=dict(in_channels=C, channels=C),
         char_head=dict(in_channels=C, channels=C),
+        rec_neck=dict(in_channels=C, channels=C),
         rec_encoder=dict(in_channels=C, d_model=C, d_enc=C),
+        # The generated words have at most 9 characters (12 steps: the
+        # decoder's cost is linear in them).
         rec_decoder=dict(in_channels=C, d_model=C, d_enc=C, d_k=32,
-                         max_seq_len=25)),
+                         max_seq_len=12)),
     data_preprocessor=_base_.clip_normalization)
