@@ -30,6 +30,7 @@ schedule is tested, not retrained; ``--fresh`` starts over).
 """
 import argparse
 import csv
+import json
 import os
 import os.path as osp
 import shutil
@@ -129,6 +130,35 @@ def twin_counts(folders: List[str], pair: str):
     return out if out[0].shape == out[1].shape else None
 
 
+def plateau_exits(folders: List[str], pair: str) -> Dict:
+    """Per twin, the iteration at which each seed's model left its initial
+    plateau (``PlateauExitHook``'s ``plateau.json``; None: never), and the
+    schedule's length."""
+    stem = pair[:-len('_synth')] if pair.endswith('_synth') else pair
+    out = {}
+    for init in ('oclip', 'scratch'):
+        recs = []
+        for f in folders:
+            path = osp.join(f, f'{stem}-{init}_synth', 'plateau.json')
+            if osp.isfile(path):
+                with open(path, encoding='utf-8') as fh:
+                    recs.append(json.load(fh))
+        if recs:
+            out[f'{init}_plateau_exit'] = [r['exit_iter'] for r in recs]
+            out['iters'] = recs[0].get('max_iters')
+    return out
+
+
+def _exits(row: Dict) -> str:
+    """``scratch / oCLIP`` plateau exits, one per seed ('never')."""
+    if 'iters' not in row:
+        return '-'
+    per = [','.join('never' if e is None else str(e)
+                    for e in row.get(f'{t}_plateau_exit', []))
+           for t in ('scratch', 'oclip')]
+    return f"{per[0]} / {per[1]} (of {row['iters']})"
+
+
 def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
     """One row per pair: each twin's mean and spread over the seeds of
     every protocol, and the paired interval of the fixed-threshold
@@ -153,6 +183,7 @@ def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
             row[k] = float(np.mean(values))
             row[f'{k}_std'] = float(np.std(values, ddof=1)) \
                 if len(values) > 1 else 0.
+        row.update(plateau_exits(folders, pair))
         counts = twin_counts(folders, pair)
         if counts is not None:
             res = paired_bootstrap(*counts)
@@ -232,13 +263,14 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         'test images and seeds (tools/study.py, oclip_mmocr/evaluation/'
         'bootstrap.py), `*` where it excludes zero.', '',
         '| detector | profile | best hmean | fixed-thr hmean, Δ [95 % '
-        'interval] | E2E hmean | recognition of GT words |',
-        '| --- | --- | --- | --- | --- | --- |'
+        'interval] | E2E hmean | recognition of GT words | left the '
+        'initial plateau at iteration: scratch / oCLIP |',
+        '| --- | --- | --- | --- | --- | --- | --- |'
     ]
     for r in table:
         lines.append(f"| {r['detector']} | {r['profile']} | " + ' | '.join([
             _cell(r, 'best'), _cell(r, 'fixed', 'fixed'), _cell(r, 'e2e'),
-            _cell(r, 'rec')]) + ' |')
+            _cell(r, 'rec'), _exits(r)]) + ' |')
     real = [r for r in table if 'oclip_real' in r]
     if real:
         lines += [

@@ -161,6 +161,9 @@ def test_study_command_on_a_tiny_budget(tmp_path):
     assert not torch.equal(ckpts[0][key], ckpts[1][key])
     line = next(x for x in md.splitlines() if '| DBNet |' in x)
     assert ' ± ' in line and '[' in line
+    # Each model recorded when it left its initial plateau (or never).
+    assert all((r / 'plateau.json').is_file() for r in runs)
+    assert '(of ' in line.split('|')[-2]
     assert (work / 'study.csv').is_file() and (work / 'study.png').is_file()
     if osp.isfile(osp.join(SHARED, 'data/icdar2015_sample/textdet_test.json')):
         assert 'Sim to real' in md

@@ -4,6 +4,7 @@ into means, spreads and the paired interval of the fixed-threshold
 difference, as the table prints them."""
 import argparse
 import csv
+import json
 import os
 
 import numpy as np
@@ -60,6 +61,10 @@ def test_seeds_give_means_spreads_and_paired_intervals(tmp_path):
                              _counts(rng, n_img, 0.5)),
         })
         _write_run(tmp_path / 'synth_totaltext' / f'seed{k}', runs[-1])
+        for init, exit_iter in (('oclip', 100 + k), ('scratch', None)):
+            (tmp_path / 'synth_totaltext' / f'seed{k}' /
+             f'dbnet-{init}_synth' / 'plateau.json').write_text(json.dumps(
+                 dict(exit_iter=exit_iter, max_iters=480)))
     table = study.collect(str(tmp_path), ['synth_totaltext'], False, seeds)
     rows = {r['detector']: r for r in table}
     assert set(rows) == {'DBNET', 'PSENET'}
@@ -76,6 +81,9 @@ def test_seeds_give_means_spreads_and_paired_intervals(tmp_path):
         assert (r['fixed_low'], r['fixed_high']) == pytest.approx(
             (ref['low'], ref['high']))
         assert r['seeds'] == seeds
+    assert rows['DBNET']['oclip_plateau_exit'] == [100, 101, 102]
+    assert rows['DBNET']['scratch_plateau_exit'] == [None] * 3
+    assert 'iters' not in rows['PSENET']  # no record: no column value
     assert rows['DBNET']['fixed_sig'] and rows['DBNET']['fixed_low'] > 0
     assert not rows['PSENET']['fixed_sig']
     assert rows['PSENET']['fixed_low'] < 0 < rows['PSENET']['fixed_high']
@@ -103,6 +111,8 @@ def test_seeds_give_means_spreads_and_paired_intervals(tmp_path):
     line = {det: next(x for x in md.splitlines() if f'| {det} |' in x)
             for det in rows}
     assert ' ± ' in line['DBNET'] and ']*' in line['DBNET']
+    assert '| never,never,never / 100,101,102 (of 480) |' in line['DBNET']
+    assert line['PSENET'].endswith('| - |')
     assert ']*' not in line['PSENET'] and '[' in line['PSENET']
     assert '3 seed(s) per model' in md
     md = study.write_outputs(str(tmp_path), [ic15], 60., args)

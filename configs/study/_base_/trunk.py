@@ -8,3 +8,7 @@ study_trunk = dict(
     _base_.narrow_trunk,
     init_cfg=dict(type='StrictPretrained', checkpoint=oclip_backbone))
 study_widths = [64, 128, 256, 512]
+# Each study model records when its total loss leaves its initial plateau
+# (<work_dir>/plateau.json): a cell whose model never left it measures the
+# budget, not the pretraining.
+custom_hooks = _base_.custom_hooks + [dict(type='PlateauExitHook')]

@@ -3,6 +3,7 @@ from .backbone_checkpoint_hook import BackboneCheckpointHook
 from .data_check_hook import BadDataError, DataCheckHook
 from .export_backbone_hook import ExportBackboneHook
 from .non_finite_loss_hook import DivergenceError, NonFiniteLossHook
+from .plateau_exit_hook import PlateauExitHook
 from .safe_resume_hook import (SafeResumeHook, check_resumes_into,
                                choose_checkpoint)
 from .work_dir_lock_hook import WorkDirLockHook
@@ -10,6 +11,6 @@ from .work_dir_lock_hook import WorkDirLockHook
 __all__ = [
     'AtomicCheckpointHook', 'BackboneCheckpointHook', 'BadDataError',
     'DataCheckHook', 'ExportBackboneHook',
-    'DivergenceError', 'NonFiniteLossHook', 'SafeResumeHook',
+    'DivergenceError', 'NonFiniteLossHook', 'PlateauExitHook', 'SafeResumeHook',
     'WorkDirLockHook', 'check_resumes_into', 'choose_checkpoint'
 ]
