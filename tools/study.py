@@ -18,13 +18,19 @@ One command, CPU-sized (about 70 min on 2 cores with the defaults):
 4. write ``study.md`` / ``study.csv`` / ``study.png`` in the work dir: best
    of thresholds and fixed-threshold hmean per detector x profile x trunk,
    oCLIP minus scratch, the spotter's end-to-end hmean and its
-   recogniser's word accuracy on the ground-truth words, sim-to-real.
+   recogniser's word accuracy on the ground-truth words, sim-to-real; with
+   ``--seeds N`` each twin's mean and spread over the seeds and the paired
+   95 % interval of the fixed-threshold difference (test images and seeds
+   resampled); the iteration at which each model left its initial loss
+   plateau.
 
 Finished steps are kept: run it again and it goes on where it stopped,
 down to the model (a model whose work dir holds the final checkpoint of its
 schedule is tested, not retrained; ``--fresh`` starts over).
 
     python tools/study.py                     # docs/embedded_benchmark.md
+    python tools/study.py --seeds 3           # with intervals over seeds
+    python tools/study.py --quick             # one seed, two detectors
     python tools/study.py --epochs 1 --detectors dbnet --profiles \
         synth_totaltext --work-dir /tmp/s     # a tiny check
 """
@@ -53,6 +59,9 @@ SPOTTER_PROFILES = ('synth_icdar2015', 'synth_totaltext')
 #: SynthText with character boxes before finetuning).
 SPOTTER_PRETRAIN_IMAGES = 512
 SPOTTER_PRETRAIN_EPOCHS = 8
+#: --quick: the cheapest pair of detectors on one profile.
+QUICK_PROFILES = ('synth_totaltext', )
+QUICK_DETECTORS = ('dbnet', 'psenet')
 
 
 def parse_args() -> argparse.Namespace:
@@ -83,16 +92,28 @@ def parse_args() -> argparse.Namespace:
                         'spotter\'s first stage stay): the fixed-threshold '
                         'difference gets a paired bootstrap interval over '
                         'test images and seeds')
-    parser.add_argument('--profiles', nargs='+', default=list(PROFILES),
-                        choices=PROFILES)
-    parser.add_argument('--detectors', nargs='+', default=list(DETECTORS),
-                        choices=DETECTORS)
+    parser.add_argument('--profiles', nargs='+', default=None,
+                        choices=PROFILES, help='default: all (--quick: '
+                        f'{" ".join(QUICK_PROFILES)})')
+    parser.add_argument('--detectors', nargs='+', default=None,
+                        choices=DETECTORS, help='default: all (--quick: '
+                        f'{" ".join(QUICK_DETECTORS)})')
+    parser.add_argument('--quick', action='store_true',
+                        help='one seed, fewer cells (under 30 min on 2 '
+                        'cores): a look, not a measurement')
     parser.add_argument('--real-root',
                         default=osp.join(ROOT, '..', 'shared', 'data',
                                          'icdar2015_sample'))
     parser.add_argument('--fresh', action='store_true',
                         help='delete the work dir first')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.quick:
+        args.seeds = 1
+    args.profiles = args.profiles or list(
+        QUICK_PROFILES if args.quick else PROFILES)
+    args.detectors = args.detectors or list(
+        QUICK_DETECTORS if args.quick else DETECTORS)
+    return args
 
 
 def read_rows(path: str) -> List[Dict]:
