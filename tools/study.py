@@ -52,7 +52,9 @@ from oclip_mmocr.evaluation.bootstrap import paired_bootstrap
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PROFILES = ('synth_icdar2015', 'synth_ctw1500', 'synth_totaltext')
-DETECTORS = ('dbnet', 'psenet', 'fcenet', 'textbpn', 'mts')
+DETECTORS = ('dbnet', 'psenet', 'fcenet', 'textbpn', 'mts', 'dbnet-normlat')
+#: Table labels of the variants (the model type names the others).
+VARIANT_LABELS = {'dbnet-normlat': 'DBNet, normalised laterals'}
 #: The paper evaluates the spotter on ICDAR2015 and Total-Text only.
 SPOTTER_PROFILES = ('synth_icdar2015', 'synth_totaltext')
 #: The spotter's first stage on synth_pretrain (MTS v3 pretrains on
@@ -128,6 +130,18 @@ def num(v) -> float:
         return float('nan')
 
 
+def covered(out: str, configs: List[str]) -> bool:
+    """Whether the run in ``out`` compared every pair of ``configs``
+    (a run of fewer detectors is redone with all of them)."""
+    path = osp.join(out, 'comparison.csv')
+    if not osp.isfile(path):
+        return False
+    done = {r['pair'] for r in read_rows(path)}
+    return all(
+        osp.basename(c).replace('-oclip_', '_').replace('-scratch_', '_')
+        [:-len('.py')] in done for c in configs)
+
+
 def seed_dir(work: str, what: str, seed: int) -> str:
     """Where one finetuning seed of a profile (or of sim to real) runs."""
     return osp.join(work, what, f'seed{seed}')
@@ -187,8 +201,10 @@ def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
     by_pair: Dict[str, Dict] = {}
     for folder in folders:
         for r in read_rows(osp.join(folder, 'comparison.csv')):
+            stem = r['pair'][:-len('_synth')]
             row = by_pair.setdefault(r['pair'], dict(
-                detector=r['detector'], profile=profile,
+                detector=VARIANT_LABELS.get(stem, r['detector']),
+                profile=profile,
                 schedule=r['schedule'], test_images=r['test_images'],
                 seeds=len(folders), runs={}))
             key = {'best': 'best', 'fixed': 'fixed', 'e2e_none': 'e2e',
@@ -386,7 +402,7 @@ def main() -> None:
         ]
         for seed in range(args.seeds):
             out = seed_dir(work, profile, seed)
-            if osp.isfile(osp.join(out, 'comparison.csv')):
+            if covered(out, configs):
                 print(f'== {profile}, seed {seed}: done before '
                       f'({out}/comparison.csv)')
                 continue
@@ -401,7 +417,8 @@ def main() -> None:
         osp.join(args.real_root, 'textdet_test.json'))
     for seed in range(args.seeds) if real else []:
         out = seed_dir(work, 'sim2real', seed)
-        if osp.isfile(osp.join(out, 'comparison.csv')):
+        if covered(out, [f'{d}-{i}_synth.py' for d in args.detectors
+                         for i in ('oclip', 'scratch')]):
             continue
         configs, ckpts = [], []
         for d in args.detectors:

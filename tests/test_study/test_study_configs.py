@@ -93,6 +93,23 @@ def test_one_iteration_each(detector, profile, backbone, tmp_path):
         assert len(ds) == 2 and ds[0]['instances']
 
 
+@pytest.mark.parametrize('init', ['oclip', 'scratch'])
+def test_dbnet_neck_variant_differs_in_the_laterals_only(init, backbone):
+    """The study's DBNet neck variant: MMOCR's recipe with FPNC's
+    normalised laterals, nothing else; its twins differ in the trunk."""
+    base = _load(f'dbnet-{init}_synth.py', 'synth_ctw1500', backbone)
+    var = _load(f'dbnet-normlat-{init}_synth.py', 'synth_ctw1500', backbone)
+    assert base.model.neck.get('bn_re_on_lateral', False) is False
+    assert var.model.neck.bn_re_on_lateral is True
+    a, b = base.to_dict(), var.to_dict()
+    b['model']['neck'].pop('bn_re_on_lateral')
+    assert a == b
+    init_default_scope('mmocr')
+    neck = MODELS.build(var.model.neck)
+    assert any(isinstance(m, torch.nn.BatchNorm2d)
+               for m in neck.lateral_convs.modules())
+
+
 def test_real_test_set_knob(backbone):
     cfg = _load('mts-oclip_synth.py', 'synth_icdar2015', backbone,
                 study_test_root='/data/ic15')

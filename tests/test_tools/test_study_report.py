@@ -136,3 +136,30 @@ def test_a_run_without_counts_has_no_interval(tmp_path):
     (one, ) = study.collect(str(tmp_path), ['synth_icdar2015'], False, 1)
     assert ' ± ' not in study._cell(one, 'fixed', 'fixed')
     assert '[' in study._cell(one, 'fixed', 'fixed')
+
+
+def test_a_run_is_redone_only_when_it_misses_a_pair(tmp_path):
+    rng = np.random.default_rng(2)
+    folder = tmp_path / 'synth_totaltext' / 'seed0'
+    _write_run(folder, {'dbnet_synth': (_counts(rng, 5, .5),
+                                        _counts(rng, 5, .5))})
+    assert study.covered(str(folder), ['/x/dbnet-oclip_synth.py',
+                                       '/x/dbnet-scratch_synth.py'])
+    assert not study.covered(str(folder), [
+        '/x/dbnet-oclip_synth.py', '/x/dbnet-normlat-oclip_synth.py'])
+    assert not study.covered(str(tmp_path / 'nothing'),
+                             ['/x/dbnet-oclip_synth.py'])
+
+
+def test_variants_are_labelled_apart(tmp_path):
+    """DBNet with normalised laterals is the same model type as DBNet: the
+    table names it apart."""
+    rng = np.random.default_rng(3)
+    c = _counts(rng, 5, .5)
+    _write_run(tmp_path / 'synth_ctw1500' / 'seed0',
+               {'dbnet_synth': (c, c), 'dbnet-normlat_synth': (c, c)})
+    # _write_run names the detector after the stem; the study after the
+    # variant table or the model type.
+    labels = {r['detector'] for r in study.collect(
+        str(tmp_path), ['synth_ctw1500'], False, 1)}
+    assert labels == {'DBNET', 'DBNet, normalised laterals'}
