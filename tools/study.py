@@ -351,7 +351,7 @@ def spotter_first_stage(args: argparse.Namespace, work: str,
         wd = osp.join(out, name)
         run_logged([sys.executable, osp.join(ROOT, 'tools/train.py'),
                     osp.join(ROOT, 'configs/study', name + '.py'),
-                    '--work-dir', wd, '--cfg-options',
+                    '--work-dir', wd, '--resume', '--cfg-options',
                     'synth_profile=synth_pretrain', 'spotter_stage1=none',
                     f'oclip_backbone={backbone}',
                     f'study_epochs={args.spotter_pretrain_epochs}',
@@ -377,16 +377,21 @@ def main() -> None:
     py = sys.executable
     start = time.time()
     backbone = osp.join(work, 'pretrain', 'backbone.pth')
-    if not osp.isfile(backbone):
+    # backbone.pth is written beside every checkpoint, so only this marker
+    # says that pretraining ended; an interrupted one resumes.
+    done = osp.join(work, 'pretrain', 'finished')
+    if not osp.isfile(done):
         opts = [f'train_dataloader.dataset.num_images={args.pretrain_images}']
         if args.pretrain_epochs:
             opts.append(f'train_cfg.max_epochs={args.pretrain_epochs}')
         run_logged([py, osp.join(ROOT, 'tools/train.py'),
                     osp.join(ROOT, 'configs/pretrain/oclip_demo_synthetic.py'),
-                    '--work-dir', osp.join(work, 'pretrain'),
+                    '--work-dir', osp.join(work, 'pretrain'), '--resume',
                     '--cfg-options', *opts],
                    osp.join(work, 'pretrain.log'),
                    'oCLIP pretraining on synth_pretrain')
+        with open(done, 'w') as f:
+            f.write(f'{time.strftime("%Y-%m-%d %H:%M")}\n')
     common = [f'oclip_backbone={backbone}', f'study_epochs={args.epochs}',
               f'study_batch_size={args.batch_size}',
               f'study_train_images={args.train_images}',
