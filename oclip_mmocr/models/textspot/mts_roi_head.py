@@ -11,6 +11,7 @@ from mmocr.registry import MODELS, TASK_UTILS
 from mmocr.structures import TextRecogDataSample
 from mmocr.utils import poly_iou, polys2shapely, rescale_polygons
 from oclip_mmocr.utils.polygon_repair import repair_polygon
+from .mts_spotter import OldSpotterCheckpointError
 from .char_segmentation import (IGNORE, balance_weights, char_seg_targets,
                                 chars_of, decode_char_map)
 from .roi_masking import (masked_roi_features, masked_word_features,
@@ -132,6 +133,26 @@ class MTSRoIHead(BaseModule):
         self.loss_box = MODELS.build(loss_box)
         self.loss_mask = MODELS.build(loss_mask)
         self.loss_char = MODELS.build(loss_char)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        mine = [k for k in state_dict if k.startswith(prefix)]
+        if mine and self.rec_neck is not None and not any(
+                k.startswith(prefix + 'rec_neck.') for k in mine):
+            raise OldSpotterCheckpointError(
+                'This MTSSpotter checkpoint predates the readers\' RoI tower '
+                f'({prefix}rec_neck.*) and Mask TextSpotter\'s 36 classes; '
+                'its readers do not carry over: retrain it (docs/spotter.md, '
+                '"Old checkpoints").')
+        key = prefix + 'char_head.logits.weight'
+        if self.char_head is not None and key in state_dict and \
+                state_dict[key].shape[0] != self.char_head.num_classes:
+            raise OldSpotterCheckpointError(
+                f'This MTSSpotter checkpoint reads {state_dict[key].shape[0]}'
+                f' character classes ({key}), this config '
+                f'{self.char_head.num_classes} (background + dictionary): '
+                'the dictionaries differ; use the checkpoint\'s dictionary '
+                'or retrain.')
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     @property
     def dictionary(self):

@@ -461,6 +461,25 @@ def test_old_checkpoints_are_refused_by_name(tmp_path):
     path = str(tmp_path / 'new.pth')
     torch.save({'state_dict': model.state_dict()}, path)
     load_checkpoint(tiny_spotter(), path, strict=True)
+    # Before the readers' tower: refused by name, even non-strictly.
+    towered = tiny_spotter(rec_neck=True)
+    with pytest.raises(OldSpotterCheckpointError, match='rec_neck'):
+        load_checkpoint(towered, path, strict=False)
+    path = str(tmp_path / 'tower.pth')
+    torch.save({'state_dict': towered.state_dict()}, path)
+    load_checkpoint(tiny_spotter(rec_neck=True), path, strict=True)
+    # Another dictionary (94 + 4 classes here, 36 + 3 in the configs).
+    state = towered.state_dict()
+    w = state['roi_head.char_head.logits.weight']
+    state['roi_head.char_head.logits.weight'] = w[:40]
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(OldSpotterCheckpointError, match='40 character'):
+        load_checkpoint(tiny_spotter(rec_neck=True), path, strict=False)
+    # A trunk-only checkpoint still loads into a spotter.
+    path = str(tmp_path / 'trunk.pth')
+    torch.save({'state_dict': {k: v for k, v in model.state_dict().items()
+                               if k.startswith('backbone.')}}, path)
+    load_checkpoint(tiny_spotter(rec_neck=True), path, strict=False)
 
 
 def test_cells_inside_is_exact_point_in_polygon():
