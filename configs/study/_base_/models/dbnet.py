@@ -12,3 +12,8 @@ model = dict(
         in_channels=64,
         postprocessor=dict(type='ValidDBPostprocessor')),
     data_preprocessor=_base_.clip_normalization)
+# The plateau this detector's study runs are checked against: the probability map (a constant map is DBNet's plateau).
+custom_hooks = [
+    dict(h, loss_key='loss_prob') if h['type'] == 'PlateauExitHook' else h
+    for h in _base_.custom_hooks
+]

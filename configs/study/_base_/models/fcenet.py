@@ -11,3 +11,8 @@ model = dict(
         in_channels=64,
         postprocessor=dict(type='ValidFCEPostprocessor')),
     data_preprocessor=_base_.clip_normalization)
+# The plateau this detector's study runs are checked against: the text-centre map (its flat loss held FCENet at zero).
+custom_hooks = [
+    dict(h, loss_key='loss_center') if h['type'] == 'PlateauExitHook' else h
+    for h in _base_.custom_hooks
+]

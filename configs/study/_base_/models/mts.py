@@ -20,3 +20,8 @@ model = dict(
         rec_decoder=dict(in_channels=C, d_model=C, d_enc=C, d_k=32,
                          max_seq_len=12)),
     data_preprocessor=_base_.clip_normalization)
+# The plateau this detector's study runs are checked against: the proposal network's kernel map.
+custom_hooks = [
+    dict(h, loss_key='loss_spn') if h['type'] == 'PlateauExitHook' else h
+    for h in _base_.custom_hooks
+]

@@ -14,3 +14,8 @@ model = dict(
         hidden_dim=64,
         postprocessor=dict(type='ValidPSEPostprocessor')),
     data_preprocessor=_base_.clip_normalization)
+# The plateau this detector's study runs are checked against: the text map.
+custom_hooks = [
+    dict(h, loss_key='loss_text') if h['type'] == 'PlateauExitHook' else h
+    for h in _base_.custom_hooks
+]
