@@ -9,6 +9,20 @@ from mmengine.model import BaseModule
 from mmocr.registry import MODELS
 
 
+def conv_relu_stack(in_channels: int, channels: int,
+                    num_convs: int) -> nn.Sequential:
+    """``num_convs`` 3x3 convolutions (padding 1), each followed by ReLU.
+    """
+    layers = []
+    for i in range(num_convs):
+        layers += [
+            nn.Conv2d(in_channels if i == 0 else channels, channels, 3,
+                      padding=1),
+            nn.ReLU(inplace=True)
+        ]
+    return nn.Sequential(*layers)
+
+
 @MODELS.register_module()
 class BoxScoreHead(BaseModule):
     """Box/score refinement of each masked RoI: a text-vs-background logit
@@ -55,14 +69,7 @@ class TextMaskHead(BaseModule):
                  num_convs: int = 2, num_classes: int = 1,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        layers = []
-        for i in range(num_convs):
-            layers += [
-                nn.Conv2d(in_channels if i == 0 else channels, channels, 3,
-                          padding=1),
-                nn.ReLU(inplace=True)
-            ]
-        self.convs = nn.Sequential(*layers)
+        self.convs = conv_relu_stack(in_channels, channels, num_convs)
         self.up = nn.ConvTranspose2d(channels, channels, 2, stride=2)
         self.logits = nn.Conv2d(channels, num_classes, 1)
         self.num_classes = num_classes
@@ -91,14 +98,7 @@ class RoIConvTower(BaseModule):
     def __init__(self, in_channels: int = 256, channels: int = 256,
                  num_convs: int = 4, init_cfg: Optional[Dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        layers = []
-        for i in range(num_convs):
-            layers += [
-                nn.Conv2d(in_channels if i == 0 else channels, channels, 3,
-                          padding=1),
-                nn.ReLU(inplace=True)
-            ]
-        self.convs = nn.Sequential(*layers)
+        self.convs = conv_relu_stack(in_channels, channels, num_convs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.convs(x)
