@@ -292,7 +292,8 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         + (f'the spotter first trained {args.spotter_pretrain_epochs} epochs '
            f'on {args.spotter_pretrain_images} synth_pretrain images (its '
            'character boxes included), each twin; '
-           if args.spotter_pretrain_images else '') +
+           if args.spotter_pretrain_images and 'mts' in args.detectors
+           else '') +
         f'wall time of this run {wall / 60:.0f} min (a resumed run counts '
         'only the steps it did). Each cell: scratch / oCLIP / Δ, means over '
         'the seeds (± their standard deviation with several seeds); the '

@@ -106,7 +106,7 @@ def test_seeds_give_means_spreads_and_paired_intervals(tmp_path):
     args = argparse.Namespace(epochs=6, train_images=160, batch_size=4,
                               seeds=seeds, test_images=n_img,
                               pretrain_images=512, spotter_pretrain_images=0,
-                              spotter_pretrain_epochs=0)
+                              spotter_pretrain_epochs=0, detectors=['dbnet'])
     md = study.write_outputs(str(tmp_path), table, 60., args)
     line = {det: next(x for x in md.splitlines() if f'| {det} |' in x)
             for det in rows}
@@ -115,6 +115,12 @@ def test_seeds_give_means_spreads_and_paired_intervals(tmp_path):
     assert line['PSENET'].endswith('| - |')
     assert ']*' not in line['PSENET'] and '[' in line['PSENET']
     assert '3 seed(s) per model' in md
+    args.spotter_pretrain_images, args.detectors = 512, ['dbnet']
+    assert 'spotter' not in study.write_outputs(str(tmp_path), table, 60.,
+                                                args)
+    args.detectors = ['dbnet', 'mts']
+    assert 'the spotter first trained' in study.write_outputs(
+        str(tmp_path), table, 60., args)
     md = study.write_outputs(str(tmp_path), [ic15], 60., args)
     assert 'Sim to real' in md and md.count(' ± ') >= 6
 
