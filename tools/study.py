@@ -36,6 +36,7 @@ schedule is tested, not retrained; ``--fresh`` starts over).
 """
 import argparse
 import csv
+import glob
 import json
 import os
 import os.path as osp
@@ -87,6 +88,11 @@ def parse_args() -> argparse.Namespace:
                         'stage (0: none, finetune from the trunk)')
     parser.add_argument('--spotter-pretrain-epochs', type=int,
                         default=SPOTTER_PRETRAIN_EPOCHS)
+    parser.add_argument('--probe-images', type=int, default=48,
+                        help='linear probe of the pretrained trunk: '
+                        'images (half fit, half scored; 0: no probe)')
+    parser.add_argument('--probe-profile', default='synth_totaltext',
+                        help='the linear probe\'s images (synth_totaltext)')
     parser.add_argument('--seeds', type=int, default=1,
                         help='finetuning seeds per model (the seed moves '
                         'the heads\' init, the scratch trunk\'s init and '
@@ -184,6 +190,58 @@ def plateau_exits(folders: List[str], pair: str) -> Dict:
     return out
 
 
+#: The learning curve's metric: fixed-threshold detection hmean, logged by
+#: the study configs' validation during training.
+CURVE_KEY = 'fixed/hmean'
+
+
+def read_curve(run_dir: str, key: str = CURVE_KEY) -> Dict[int, float]:
+    """One model's validation ``key`` per epoch, from the MMEngine scalars
+    of every run in ``run_dir`` (in time order: a resumed run's values
+    replace the interrupted one's)."""
+    curve = {}
+    for path in sorted(
+            glob.glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path, encoding='utf-8') as f:
+            for line in f:
+                rec = json.loads(line)
+                if key in rec:
+                    curve[int(rec['step'])] = float(rec[key])
+    return curve
+
+
+def learning_curves(folders: List[str], pair: str) -> Dict:
+    """Per twin, ``[(epoch, mean, sd), ...]`` of the validation hmean over
+    the seeds, at the epochs every seed's model was validated."""
+    stem = pair[:-len('_synth')] if pair.endswith('_synth') else pair
+    out = {}
+    for init in ('oclip', 'scratch'):
+        curves = [read_curve(osp.join(f, f'{stem}-{init}_synth'))
+                  for f in folders]
+        curves = [c for c in curves if c]
+        if not curves:
+            continue
+        epochs = sorted(set.intersection(*[set(c) for c in curves]))
+        out[f'{init}_curve'] = [
+            (e, float(np.mean([c[e] for c in curves])),
+             float(np.std([c[e] for c in curves], ddof=1))
+             if len(curves) > 1 else 0.) for e in epochs
+        ]
+    return out
+
+
+def _curve(row: Dict, init: str) -> str:
+    """``0.05 ± 0.01 → 0.20 ± 0.04 (epochs 4, 8)``."""
+    points = row.get(f'{init}_curve')
+    if not points:
+        return '-'
+    several = row.get('seeds', 1) > 1
+    values = ' → '.join(
+        fmt(m, 3) + (f' ± {fmt(sd, 3)}' if several else '')
+        for _, m, sd in points)
+    return f"{values} (epochs {', '.join(str(e) for e, _, _ in points)})"
+
+
 def _exits(row: Dict) -> str:
     """``scratch / oCLIP`` plateau exits, one per seed ('never')."""
     if 'iters' not in row:
@@ -221,6 +279,7 @@ def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
             row[f'{k}_std'] = float(np.std(values, ddof=1)) \
                 if len(values) > 1 else 0.
         row.update(plateau_exits(folders, pair))
+        row.update(learning_curves(folders, pair))
         counts = twin_counts(folders, pair)
         if counts is not None:
             res = paired_bootstrap(*counts)
@@ -309,6 +368,18 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         lines.append(f"| {r['detector']} | {r['profile']} | " + ' | '.join([
             _cell(r, 'best'), _cell(r, 'fixed', 'fixed'), _cell(r, 'e2e'),
             _cell(r, 'rec'), _exits(r)]) + ' |')
+    curves = [r for r in table if 'oclip_curve' in r or 'scratch_curve' in r]
+    if curves:
+        lines += [
+            '', 'Learning curves: fixed-threshold hmean on the test split, '
+            'validated during training (mean ± SD over the seeds):', '',
+            '| detector | profile | scratch | oCLIP |', '| --- | --- | --- '
+            '| --- |'
+        ]
+        for r in curves:
+            lines.append(f"| {r['detector']} | {r['profile']} | "
+                         f"{_curve(r, 'scratch')} | {_curve(r, 'oclip')} |")
+    lines += _pretraining_lines(pretraining_summary(work))
     real = [r for r in table if 'oclip_real' in r]
     if real:
         lines += [
@@ -334,6 +405,74 @@ def write_outputs(work: str, table: List[Dict], wall: float,
                    'Embedded benchmark: oCLIP vs the same trunk from scratch',
                    'hmean (fixed threshold)', base_label='scratch')
     return md
+
+
+def pretraining_summary(work: str) -> Dict:
+    """The pretraining's last validation (OCLIPPretrainMetric: masked-
+    character accuracy, retrieval) and the linear probe's result
+    (``pretrain/probe.json``), whichever exist."""
+    out = {}
+    for path in sorted(glob.glob(
+            osp.join(work, 'pretrain', '*', 'vis_data', 'scalars.json'))):
+        with open(path, encoding='utf-8') as f:
+            for line in f:
+                rec = json.loads(line)
+                if 'pretrain/char_acc' in rec:
+                    out['val'] = rec
+    probe = osp.join(work, 'pretrain', 'probe.json')
+    if osp.isfile(probe):
+        with open(probe, encoding='utf-8') as f:
+            out['probe'] = json.load(f)
+    return out
+
+
+def _pretraining_lines(summary: Dict) -> List[str]:
+    lines = []
+    val = summary.get('val')
+    if val:
+        n = int(val.get('pretrain/num_images', 0))
+        lines += [
+            '', f"Pretraining, validated on {n} held-out synth_pretrain "
+            f"images after epoch {val['step']}: masked-character accuracy "
+            f"{fmt(val['pretrain/char_acc'], 3)}; image→text R@1 / R@5 "
+            f"{fmt(val['pretrain/i2t_R@1'], 3)} / "
+            f"{fmt(val['pretrain/i2t_R@5'], 3)}, text→image "
+            f"{fmt(val['pretrain/t2i_R@1'], 3)} / "
+            f"{fmt(val['pretrain/t2i_R@5'], 3)} (chance: "
+            f"{fmt(1 / max(n, 1), 3)} / {fmt(5 / max(n, 1), 3)})."
+        ]
+    probe = summary.get('probe')
+    if probe:
+        lv = probe['levels']
+        a = lv['all']
+        lines += [
+            '', 'Linear probe of text pixels before finetuning '
+            f"(tools/linear_probe.py: {probe['fit_images']} images fit a "
+            f"logistic regression on the frozen trunk's features at stride "
+            f"4, {probe['held_out_images']} others scored): AUROC oCLIP "
+            f"{fmt(a['oclip'], 3)} vs random trunk {fmt(a['random'], 3)}, "
+            f"Δ {fmt(a['diff'], 3, True)} [{fmt(a['low'], 3, True)}, "
+            f"{fmt(a['high'], 3, True)}] (95 % paired bootstrap over the "
+            'held-out images); per level: ' + ', '.join(
+                f"{k} {fmt(v['oclip'], 3)} vs {fmt(v['random'], 3)}"
+                for k, v in lv.items() if k != 'all') + '.'
+        ]
+    return lines
+
+
+def linear_probe(args: argparse.Namespace, work: str, backbone: str) -> None:
+    """The pretrained trunk's linear probe of text pixels against the
+    random trunk, once per pretraining (``pretrain/probe.json``)."""
+    out = osp.join(work, 'pretrain', 'probe.json')
+    if args.probe_images <= 0 or osp.isfile(out):
+        return
+    run_logged([sys.executable, osp.join(ROOT, 'tools/linear_probe.py'),
+                osp.join(ROOT, 'configs/study/dbnet-oclip_synth.py'),
+                '--backbone', backbone, '--images', str(args.probe_images),
+                '--out', out, '--cfg-options',
+                f'synth_profile={args.probe_profile}'],
+               osp.join(work, 'probe.log'),
+               f'linear probe of the pretrained trunk on {args.probe_profile}')
 
 
 def spotter_first_stage(args: argparse.Namespace, work: str,
@@ -397,6 +536,7 @@ def main() -> None:
               f'study_batch_size={args.batch_size}',
               f'study_train_images={args.train_images}',
               f'study_test_images={args.test_images}']
+    linear_probe(args, work, backbone)
     stage1 = spotter_first_stage(args, work, backbone)
     common.append(f'spotter_stage1={stage1}')
     for profile in args.profiles:

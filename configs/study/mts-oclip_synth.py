@@ -23,6 +23,8 @@ val_evaluator = [
     dict(type='SpottingHmeanIOUMetric',
          protocol=_base_.study_profile['e2e_protocol']),
     dict(type='GTRecognitionMetric'),
-    dict(type='HmeanIOUMetric'),
+    *_base_.val_evaluator,
 ] if _base_.study_test_root == 'none' else _base_.val_evaluator
-test_evaluator = val_evaluator
+# The final test is scored from its dump (tools/compare_twins.py).
+test_evaluator = val_evaluator[:-1] if _base_.study_test_root == 'none' \
+    else _base_.test_evaluator

@@ -82,7 +82,7 @@ def test_one_iteration_each(detector, profile, backbone, tmp_path):
     loss = runner.message_hub.get_scalar('train/loss').current()
     assert torch.isfinite(torch.tensor(loss))
     metrics = runner.val_loop.run()
-    assert 'icdar/hmean' in metrics
+    assert 'icdar/hmean' in metrics and 'fixed/hmean' in metrics
     if detector == 'mts':
         assert 'e2e/e2e_hmean' in metrics
     # MMOCR's own dataset class reads both annotation files.
@@ -129,6 +129,25 @@ def test_budget_knobs(backbone):
     assert cfg.train_dataloader.batch_size == 2
     assert cfg.train_cfg.max_epochs == 3
     assert cfg.default_hooks.checkpoint.interval == 3
+    # The learning curve: validation at a third, two thirds and the end
+    # (MMEngine always validates the last epoch), at the study's fixed
+    # threshold (compare_twins' default) next to MMOCR's sweep; the final
+    # test has MMOCR's metric alone.
+    assert cfg.train_cfg.val_interval == 1
+    sweep, fixed = cfg.val_evaluator
+    assert sweep.type == fixed.type == 'HmeanIOUMetric'
+    assert fixed.prefix == 'fixed' and 'prefix' not in sweep
+    thr = fixed.pred_score_thrs
+    assert thr.start == 0.5 and thr.start + thr.step > thr.stop > 0.5
+    assert cfg.test_evaluator.type == 'HmeanIOUMetric'
+    spot = _load('mts-scratch_synth.py', 'synth_totaltext', backbone)
+    assert [e.type for e in spot.val_evaluator] == [
+        'SpottingHmeanIOUMetric', 'GTRecognitionMetric', 'HmeanIOUMetric',
+        'HmeanIOUMetric']
+    assert spot.val_evaluator[-1].prefix == 'fixed'
+    assert [e.type for e in spot.test_evaluator] == [
+        'SpottingHmeanIOUMetric', 'GTRecognitionMetric', 'HmeanIOUMetric']
+    assert spot.train_cfg.val_interval == 2
     (poly, ) = cfg.param_scheduler
     assert (poly.begin, poly.end, poly.convert_to_iter_based) == (2, 3, True)
     pad = next(t for t in cfg.train_dataloader.dataset.pipeline
@@ -137,6 +156,7 @@ def test_budget_knobs(backbone):
     db = _load('dbnet-scratch_synth.py', 'synth_totaltext', backbone,
                study_epochs=3)
     assert db.train_cfg.max_epochs == 6
+    assert db.train_cfg.val_interval == 2
     assert db.default_hooks.checkpoint.interval == 6
     assert (db.param_scheduler[0].begin, db.param_scheduler[0].end) == (5, 6)
     pad = next(t for t in db.train_dataloader.dataset.pipeline
@@ -161,7 +181,7 @@ def test_study_command_on_a_tiny_budget(tmp_path):
            str(work), '--epochs', '1', '--train-images', '8',
            '--test-images', '4', '--pretrain-images', '16',
            '--pretrain-epochs', '1', '--detectors', 'dbnet', '--profiles',
-           'synth_icdar2015', '--seeds', '2']
+           'synth_icdar2015', '--seeds', '2', '--probe-images', '4']
     out = subprocess.run(cmd, cwd=str(tmp_path), env=env,
                          capture_output=True, text=True, timeout=1200)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
@@ -182,6 +202,12 @@ def test_study_command_on_a_tiny_budget(tmp_path):
     assert all((r / 'plateau.json').is_file() for r in runs)
     assert '(of ' in line.split('|')[-2]
     assert (work / 'study.csv').is_file() and (work / 'study.png').is_file()
+    # DBNet trains 2 epochs here, validated after each: a two-point curve.
+    curve = next(x for x in md.split('Learning curves')[1].splitlines()
+                 if '| DBNet |' in x)
+    assert curve.count('(epochs 1, 2)') == 2, curve
+    assert 'masked-character accuracy' in md
+    assert 'AUROC oCLIP' in md and (work / 'pretrain/probe.json').is_file()
     if osp.isfile(osp.join(SHARED, 'data/icdar2015_sample/textdet_test.json')):
         assert 'Sim to real' in md
 

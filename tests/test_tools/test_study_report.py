@@ -169,3 +169,85 @@ def test_variants_are_labelled_apart(tmp_path):
     labels = {r['detector'] for r in study.collect(
         str(tmp_path), ['synth_ctw1500'], False, 1)}
     assert labels == {'DBNET', 'DBNet, normalised laterals'}
+
+
+def _scalars(run_dir, stamp, records):
+    path = run_dir / stamp / 'vis_data'
+    path.mkdir(parents=True)
+    with open(path / 'scalars.json', 'w') as f:
+        for rec in records:
+            f.write(json.dumps(rec) + '\n')
+
+
+def test_learning_curves_over_seeds(tmp_path):
+    """Validation hmeans logged during training (MMEngine's scalars.json,
+    epoch steps) become each twin's curve: the mean and SD over seeds at
+    the epochs every seed was validated; a resumed run's later values win;
+    training records and other metrics are not read."""
+    rng = np.random.default_rng(3)
+    values = {('oclip', 0): (0.2, 0.4, 0.5), ('oclip', 1): (0.1, 0.3, 0.6),
+              ('scratch', 0): (0.0, 0.1, 0.3), ('scratch', 1): (0.0, 0.2,
+                                                                  0.3)}
+    for k in range(2):
+        folder = tmp_path / 'synth_totaltext' / f'seed{k}'
+        _write_run(folder, {'psenet_synth': (_counts(rng, 10, .5),
+                                             _counts(rng, 10, .4))})
+        for init in ('oclip', 'scratch'):
+            run = folder / f'psenet-{init}_synth'
+            v = values[(init, k)]
+            # An interrupted first run, then the resumed one.
+            _scalars(run, '20261203_010000', [
+                dict(loss=3.0, step=10),
+                {'fixed/hmean': 0.99, 'icdar/hmean': 0.99, 'step': 4}])
+            _scalars(run, '20261203_020000', [
+                {'fixed/hmean': v[0], 'icdar/hmean': 0.9, 'step': 2},
+                {'fixed/hmean': v[1], 'step': 4},
+                {'fixed/hmean': v[2], 'step': 6}])
+    (row, ) = study.collect(str(tmp_path), ['synth_totaltext'], False, 2)
+    epochs = [e for e, _, _ in row['oclip_curve']]
+    assert epochs == [2, 4, 6]
+    assert [m for _, m, _ in row['oclip_curve']] == pytest.approx(
+        [0.15, 0.35, 0.55])
+    assert [sd for _, _, sd in row['scratch_curve']] == pytest.approx(
+        [0., np.std([0.1, 0.2], ddof=1), 0.])
+    args = argparse.Namespace(epochs=6, train_images=160, batch_size=4,
+                              seeds=2, test_images=10, pretrain_images=512,
+                              spotter_pretrain_images=0,
+                              spotter_pretrain_epochs=0, detectors=['psenet'])
+    md = study.write_outputs(str(tmp_path), [row], 60., args)
+    curve = md.split('Learning curves')[1]
+    assert ('| PSENET | synth_totaltext | 0.000 ± 0.000 → 0.150 ± 0.071 → '
+            '0.300 ± 0.000 (epochs 2, 4, 6) | 0.150 ± 0.071 →') in curve
+    # A seed validated at fewer epochs: the curve keeps the common ones.
+    run = tmp_path / 'synth_totaltext' / 'seed1' / 'psenet-oclip_synth'
+    _scalars(run, '20261203_030000', [{'fixed/hmean': 0.5, 'step': 3}])
+    (row, ) = study.collect(str(tmp_path), ['synth_totaltext'], False, 2)
+    assert [e for e, _, _ in row['oclip_curve']] == [2, 4, 6]
+
+
+def test_pretraining_quality_in_the_report(tmp_path):
+    """The pretraining's last validation and the linear probe are printed
+    with their chance levels and interval."""
+    _scalars(tmp_path / 'pretrain', '20261203_010000', [
+        dict(loss=5.0, step=16),
+        {'pretrain/char_acc': 0.3, 'pretrain/i2t_R@1': 0.1,
+         'pretrain/i2t_R@5': 0.2, 'pretrain/t2i_R@1': 0.05,
+         'pretrain/t2i_R@5': 0.25, 'pretrain/num_images': 64.0, 'step': 18},
+        {'pretrain/char_acc': 0.45, 'pretrain/i2t_R@1': 0.125,
+         'pretrain/i2t_R@5': 0.375, 'pretrain/t2i_R@1': 0.0625,
+         'pretrain/t2i_R@5': 0.25, 'pretrain/num_images': 64.0, 'step': 36}])
+    level = dict(oclip=0.8, random=0.7, diff=0.1, low=0.05, high=0.15)
+    with open(tmp_path / 'pretrain' / 'probe.json', 'w') as f:
+        json.dump(dict(fit_images=24, held_out_images=24, levels=dict(
+            all=level, C2=dict(level, oclip=0.6))), f)
+    args = argparse.Namespace(epochs=6, train_images=160, batch_size=4,
+                              seeds=1, test_images=10, pretrain_images=512,
+                              spotter_pretrain_images=0,
+                              spotter_pretrain_epochs=0, detectors=['dbnet'])
+    md = study.write_outputs(str(tmp_path), [], 60., args)
+    assert ('64 held-out synth_pretrain images after epoch 36: '
+            'masked-character accuracy 0.450; image→text R@1 / R@5 0.125 / '
+            '0.375, text→image 0.062 / 0.250 (chance: 0.016 / 0.078)') in md
+    assert ('AUROC oCLIP 0.800 vs random trunk 0.700, Δ +0.100 [+0.050, '
+            '+0.150]') in md
+    assert 'per level: C2 0.600 vs 0.700.' in md

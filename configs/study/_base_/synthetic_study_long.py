@@ -2,7 +2,8 @@
 # the last (DBNet, FCENet, TextBPN: synthetic_study.py's budget note).
 _base_ = ['synthetic_study.py']
 study_long_epochs = 2 * _base_.study_epochs
-train_cfg = dict(max_epochs=study_long_epochs)
+train_cfg = dict(
+    max_epochs=study_long_epochs, val_interval=max(1, study_long_epochs // 3))
 param_scheduler = [
     dict(
         _base_.param_scheduler[0],
