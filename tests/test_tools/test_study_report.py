@@ -251,3 +251,35 @@ def test_pretraining_quality_in_the_report(tmp_path):
     assert ('AUROC oCLIP 0.800 vs random trunk 0.700, Δ +0.100 [+0.050, '
             '+0.150]') in md
     assert 'per level: C2 0.600 vs 0.700.' in md
+
+
+def test_what_a_cell_can_carry(tmp_path):
+    """The report names what keeps a cell from measuring the pretraining:
+    a model on its plateau (never, or past half the schedule), a scratch
+    baseline under 0.10, a ceiling; and the interval's verdict."""
+    ok = dict(scratch_plateau_exit=[50, 60, 70],
+              oclip_plateau_exit=[40, 45, 240], iters=480,
+              scratch_fixed=0.3, oclip_fixed=0.4, fixed_sig=True)
+    assert study.cell_limits(ok) == []
+    assert study.verdict(ok) == 'oCLIP ahead'
+    bad = dict(ok, oclip_plateau_exit=[None, 31, 241],
+               scratch_fixed=0.05, oclip_fixed=0.92, fixed_sig=False)
+    assert study.cell_limits(bad) == [
+        'oCLIP never left its plateau in 1 of 3 seed(s)',
+        'oCLIP left it after 50% of the schedule in 1 of 3 seed(s)',
+        'scratch baseline 0.050 < 0.1', 'a twin at 0.920 >= 0.9 (ceiling)']
+    assert study.verdict(bad) == 'no significant difference'
+    assert study.verdict(dict(ok, oclip_fixed=0.2)) == 'oCLIP behind'
+    assert study.verdict(dict(scratch_fixed=0.2)) == 'no interval'
+    args = argparse.Namespace(epochs=6, train_images=160, batch_size=4,
+                              seeds=3, test_images=10, pretrain_images=512,
+                              spotter_pretrain_images=0,
+                              spotter_pretrain_epochs=0, detectors=['dbnet'])
+    md = study.write_outputs(
+        str(tmp_path), [
+            dict(bad, detector='DBNet', profile='synth_totaltext', seeds=3),
+            dict(ok, detector='PSENet', profile='synth_totaltext', seeds=3)
+        ], 60., args)
+    assert ('| DBNet | synth_totaltext | no significant difference | oCLIP '
+            'never left its plateau in 1 of 3 seed(s); ') in md
+    assert '| PSENet | synth_totaltext | oCLIP ahead | none found |' in md
