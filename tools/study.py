@@ -85,7 +85,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--test-images', type=int, default=200,
                         help='held-out images per profile (200: a tight '
                         'image-level bootstrap; evaluation is cheap)')
-    parser.add_argument('--pretrain-images', type=int, default=512)
+    parser.add_argument('--pretrain-images', type=int, default=1024,
+                        help='synth_pretrain images of the oCLIP '
+                        'pretraining (1024: twice the 512 first used, '
+                        'which left a DBNet twin on its plateau; '
+                        'docs/embedded_benchmark.md)')
     parser.add_argument('--pretrain-epochs', type=int, default=None,
                         help='default: the demo config\'s')
     parser.add_argument('--spotter-pretrain-images', type=int,
