@@ -163,11 +163,16 @@ def seed_dir(work: str, what: str, seed: int) -> str:
     return osp.join(work, what, f'seed{seed}')
 
 
+def _stem(pair: str) -> str:
+    """``'dbnet_synth'`` -> ``'dbnet'``: the configs' name before the twin."""
+    return pair[:-len('_synth')] if pair.endswith('_synth') else pair
+
+
 def twin_counts(folders: List[str], pair: str):
     """Per-image fixed-threshold counts of a pair's twins over the seeds
     run in ``folders``, ``(seeds, images, 3)`` each (oCLIP, scratch), or
     None when a run has none (tools/compare_twins.py writes them)."""
-    stem = pair[:-len('_synth')] if pair.endswith('_synth') else pair
+    stem = _stem(pair)
     out = []
     for init in ('oclip', 'scratch'):
         paths = [osp.join(f, f'{stem}-{init}_synth', 'image_counts.npy')
@@ -185,7 +190,7 @@ def plateau_exits(folders: List[str], pair: str) -> Dict:
     """Per twin, the iteration at which each seed's model left its initial
     plateau (``PlateauExitHook``'s ``plateau.json``; None: never), and the
     schedule's length."""
-    stem = pair[:-len('_synth')] if pair.endswith('_synth') else pair
+    stem = _stem(pair)
     out = {}
     for init in ('oclip', 'scratch'):
         recs = []
@@ -205,25 +210,28 @@ def plateau_exits(folders: List[str], pair: str) -> Dict:
 CURVE_KEY = 'fixed/hmean'
 
 
-def read_curve(run_dir: str, key: str = CURVE_KEY) -> Dict[int, float]:
-    """One model's validation ``key`` per epoch, from the MMEngine scalars
-    of every run in ``run_dir`` (in time order: a resumed run's values
-    replace the interrupted one's)."""
-    curve = {}
+def scalar_records(run_dir: str, key: str) -> List[Dict]:
+    """The MMEngine scalar records holding ``key`` of every run in
+    ``run_dir`` (``<timestamp>/vis_data/scalars.json``), in time order."""
+    recs = []
     for path in sorted(
             glob.glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json'))):
         with open(path, encoding='utf-8') as f:
-            for line in f:
-                rec = json.loads(line)
-                if key in rec:
-                    curve[int(rec['step'])] = float(rec[key])
-    return curve
+            recs += [r for r in map(json.loads, f) if key in r]
+    return recs
+
+
+def read_curve(run_dir: str, key: str = CURVE_KEY) -> Dict[int, float]:
+    """One model's validation ``key`` per epoch (a resumed run's values
+    replace the interrupted one's)."""
+    return {int(r['step']): float(r[key])
+            for r in scalar_records(run_dir, key)}
 
 
 def learning_curves(folders: List[str], pair: str) -> Dict:
     """Per twin, ``[(epoch, mean, sd), ...]`` of the validation hmean over
     the seeds, at the epochs every seed's model was validated."""
-    stem = pair[:-len('_synth')] if pair.endswith('_synth') else pair
+    stem = _stem(pair)
     out = {}
     for init in ('oclip', 'scratch'):
         curves = [read_curve(osp.join(f, f'{stem}-{init}_synth'))
@@ -480,13 +488,9 @@ def pretraining_summary(work: str) -> Dict:
     character accuracy, retrieval) and the linear probe's result
     (``pretrain/probe.json``), whichever exist."""
     out = {}
-    for path in sorted(glob.glob(
-            osp.join(work, 'pretrain', '*', 'vis_data', 'scalars.json'))):
-        with open(path, encoding='utf-8') as f:
-            for line in f:
-                rec = json.loads(line)
-                if 'pretrain/char_acc' in rec:
-                    out['val'] = rec
+    val = scalar_records(osp.join(work, 'pretrain'), 'pretrain/char_acc')
+    if val:
+        out['val'] = val[-1]
     probe = osp.join(work, 'pretrain', 'probe.json')
     if osp.isfile(probe):
         with open(probe, encoding='utf-8') as f:
