@@ -53,6 +53,8 @@ import numpy as np
 from mmengine.runner import find_latest_checkpoint
 from twin_report import fmt, plot_pairs, run_logged, write_csv
 
+from study_costs import PHASES, run_costs
+
 from oclip_mmocr.evaluation.bootstrap import paired_bootstrap
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -205,6 +207,26 @@ def plateau_exits(folders: List[str], pair: str) -> Dict:
     return out
 
 
+def model_costs(folders: List[str], pair: str) -> Dict:
+    """Per twin, the mean seconds per model of training, validation and
+    testing over the seeds run in ``folders`` (their MMEngine logs), and
+    the cell's total over seeds and twins."""
+    stem = _stem(pair)
+    out = {}
+    total = 0.
+    for init in ('oclip', 'scratch'):
+        runs = [run_costs(osp.join(f, f'{stem}-{init}_synth'))
+                for f in folders]
+        runs = [r for r in runs if sum(r.values())]
+        if runs:
+            out[f'{init}_cost'] = {
+                k: float(np.mean([r[k] for r in runs])) for k in PHASES}
+            total += sum(sum(r.values()) for r in runs)
+    if out:
+        out['cost_total'] = total
+    return out
+
+
 #: The learning curve's metric: fixed-threshold detection hmean, logged by
 #: the study configs' validation during training.
 CURVE_KEY = 'fixed/hmean'
@@ -343,6 +365,7 @@ def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
                 if len(values) > 1 else 0.
         row.update(plateau_exits(folders, pair))
         row.update(learning_curves(folders, pair))
+        row.update(model_costs(folders, pair))
         counts = twin_counts(folders, pair)
         if counts is not None:
             res = paired_bootstrap(*counts)
@@ -376,6 +399,8 @@ def collect(work: str, profiles, real: bool, seeds: int = 1) -> List[Dict]:
                     for k in ('low', 'high', 'sig'):
                         if f'fixed_{k}' in r:
                             row[f'real_{k}'] = r[f'fixed_{k}']
+                    if 'cost_total' in r:
+                        row['real_cost_total'] = r['cost_total']
     return table
 
 
@@ -456,6 +481,7 @@ def write_outputs(work: str, table: List[Dict], wall: float,
             lines.append(f"| {r['detector']} | {r['profile']} | "
                          f"{_curve(r, 'scratch')} | {_curve(r, 'oclip')} |")
     lines += _pretraining_lines(pretraining_summary(work))
+    lines += _cost_lines(table, stage_costs(work))
     real = [r for r in table if 'oclip_real' in r]
     if real:
         lines += [
@@ -481,6 +507,62 @@ def write_outputs(work: str, table: List[Dict], wall: float,
                    'Embedded benchmark: oCLIP vs the same trunk from scratch',
                    'hmean (fixed threshold)', base_label='scratch')
     return md
+
+
+def stage_costs(work: str) -> Dict[str, float]:
+    """Seconds of the steps before finetuning that this work dir ran
+    (from their MMEngine logs): the oCLIP pretraining, the spotter's first
+    stage (both twins)."""
+    out = {}
+    pre = sum(run_costs(osp.join(work, 'pretrain')).values())
+    if pre:
+        out['oCLIP pretraining'] = pre
+    stage1 = sum(
+        sum(run_costs(d).values())
+        for d in sorted(glob.glob(osp.join(work, 'spotter_pretrain', '*')))
+        if osp.isdir(d))
+    if stage1:
+        out["the spotter's first stage"] = stage1
+    return out
+
+
+def _minutes(cost: Dict[str, float]) -> str:
+    """``'1.8 + 0.3 + 0.2'``: train + validation + test minutes."""
+    return ' + '.join(f'{cost[k] / 60:.1f}' for k in PHASES)
+
+
+def _cost_lines(table: List[Dict], stages: Dict[str, float]) -> List[str]:
+    """Where the time went, per cell and in all: what a fresh run of the
+    same cells and seeds costs on this machine."""
+    rows = [r for r in table if 'cost_total' in r]
+    if not rows and not stages:
+        return []
+    lines = [
+        '', 'Cost: wall minutes on this machine from each run\'s MMEngine '
+        'log (tools/study_costs.py), per model train + validation + test, '
+        'mean over the seeds; the cell\'s total over seeds and twins:', '',
+        '| detector | profile | scratch | oCLIP | cell total |',
+        '| --- | --- | --- | --- | --- |'
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['detector']} | {r['profile']} | "
+            + ' | '.join(_minutes(r[f'{i}_cost']) if f'{i}_cost' in r
+                         else '-' for i in ('scratch', 'oclip'))
+            + f" | {r['cost_total'] / 60:.1f} |")
+    parts = dict(stages)
+    finetune = sum(r['cost_total'] for r in rows)
+    if finetune:
+        parts['finetuning and testing'] = finetune
+    real = sum(r.get('real_cost_total', 0.) for r in table)
+    if real:
+        parts['sim to real'] = real
+    lines += [
+        '', 'A fresh run of these cells and seeds: about '
+        f'{sum(parts.values()) / 60:.0f} min (' + ', '.join(
+            f'{k} {v / 60:.0f}' for k, v in parts.items()) + ').'
+    ]
+    return lines
 
 
 def pretraining_summary(work: str) -> Dict:

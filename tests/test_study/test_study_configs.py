@@ -208,6 +208,11 @@ def test_study_command_on_a_tiny_budget(tmp_path):
     assert curve.count('(epochs 1, 2)') == 2, curve
     assert 'masked-character accuracy' in md
     assert 'AUROC oCLIP' in md and (work / 'pretrain/probe.json').is_file()
+    # Where the time went, from the runs' own logs.
+    cost = next(x for x in md.split('Cost:')[1].splitlines()
+                if '| DBNet |' in x)
+    assert float(cost.split('|')[-2]) > 0, cost
+    assert 'A fresh run of these cells and seeds: about' in md
     if osp.isfile(osp.join(SHARED, 'data/icdar2015_sample/textdet_test.json')):
         assert 'Sim to real' in md
 

@@ -283,3 +283,56 @@ def test_what_a_cell_can_carry(tmp_path):
     assert ('| DBNet | synth_totaltext | no significant difference | oCLIP '
             'never left its plateau in 1 of 3 seed(s); ') in md
     assert '| PSENet | synth_totaltext | oCLIP ahead | none found |' in md
+
+
+def _log(path, start, end, test=False):
+    """An MMEngine log from second ``start`` to ``end`` of the hour."""
+    path.mkdir(parents=True)
+    stamp = '2026/12/03 07:{:02d}:{:02d} - mmengine - INFO - '
+    kind = 'test' if test else 'train'
+    (path / 'run.log').write_text(
+        ''.join(stamp.format(*divmod(t, 60)) + f'Epoch({kind}) [1][1/1]\n'
+                for t in (start, end)))
+
+
+def test_costs_per_cell_and_in_all(tmp_path):
+    """Each model's logs give its minutes (mean over seeds per twin), each
+    cell its total over seeds and twins; the pretraining, the spotter's
+    first stage and sim to real add to what a fresh run would cost."""
+    rng = np.random.default_rng(5)
+    for k in range(2):
+        folder = tmp_path / 'synth_icdar2015' / f'seed{k}'
+        _write_run(folder, {'psenet_synth': (_counts(rng, 10, .5),
+                                             _counts(rng, 10, .4))})
+        for init, train in (('oclip', 120 + 60 * k), ('scratch', 240)):
+            run = folder / f'psenet-{init}_synth'
+            _log(run / '20261203_010000', 0, train)
+            _log(run / '20261203_020000', 0, 30, test=True)
+        # Sim to real tests the same models on real images.
+        real = tmp_path / 'sim2real' / f'seed{k}'
+        _write_run(real, {'psenet_synth': (_counts(rng, 10, .5),
+                                           _counts(rng, 10, .4))})
+        for init in ('oclip', 'scratch'):
+            _log(real / f'psenet-{init}_synth' / '20261203_030000', 0, 15,
+                 test=True)
+    _log(tmp_path / 'pretrain' / '20261203_000000', 0, 600)
+    for init in ('oclip', 'scratch'):
+        _log(tmp_path / 'spotter_pretrain' / f'mts-{init}_synth' / 'a', 0,
+             300)
+    (row, ) = study.collect(str(tmp_path), ['synth_icdar2015'], True, 2)
+    assert row['oclip_cost'] == dict(train=150., val=0., test=30.)
+    assert row['scratch_cost'] == dict(train=240., val=0., test=30.)
+    assert row['cost_total'] == 120 + 180 + 2 * 240 + 4 * 30
+    assert row['real_cost_total'] == 4 * 15
+    assert study.stage_costs(str(tmp_path)) == {
+        'oCLIP pretraining': 600., "the spotter's first stage": 600.}
+    args = argparse.Namespace(epochs=6, train_images=160, batch_size=4,
+                              seeds=2, test_images=10, pretrain_images=512,
+                              spotter_pretrain_images=0,
+                              spotter_pretrain_epochs=0, detectors=['psenet'])
+    md = study.write_outputs(str(tmp_path), [row], 60., args)
+    assert ('| PSENET | synth_icdar2015 | 4.0 + 0.0 + 0.5 | 2.5 + 0.0 + '
+            '0.5 | 15.0 |') in md
+    assert ('A fresh run of these cells and seeds: about 36 min (oCLIP '
+            "pretraining 10, the spotter's first stage 10, finetuning and "
+            'testing 15, sim to real 1).') in md
