@@ -61,10 +61,16 @@ def log_costs(path: str) -> Dict[str, float]:
 
 
 def run_costs(run_dir: str) -> Dict[str, float]:
-    """Seconds per phase summed over every run logged in ``run_dir``
-    (a resumed training and its test are separate logs)."""
+    """Seconds per phase of the model whose runs are logged in
+    ``run_dir`` (``<timestamp>/<timestamp>.log``): the training's pieces
+    summed (an interrupted run and its resumption), the latest test alone
+    (a study run again with more detectors tests every model again; a
+    fresh run tests each once)."""
     out = dict.fromkeys(PHASES, 0.)
     for path in sorted(glob.glob(osp.join(run_dir, '*', '*.log'))):
-        for k, v in log_costs(path).items():
-            out[k] += v
+        got = log_costs(path)
+        out['train'] += got['train']
+        out['val'] += got['val']
+        if got['test']:
+            out['test'] = got['test']
     return out

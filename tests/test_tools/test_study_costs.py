@@ -52,14 +52,16 @@ def test_an_unstamped_or_empty_log_costs_nothing(tmp_path):
     assert costs.log_costs(str(log)) == dict(train=0, val=0, test=0)
 
 
-def test_a_run_sums_its_logs(tmp_path):
-    """A resumed training and the test after it: three logs, one run."""
+def test_a_run_sums_its_training_and_keeps_its_latest_test(tmp_path):
+    """A resumed training, an earlier test and the test after it: the
+    training's pieces add up, only the latest test counts."""
     _train_log(tmp_path / '20261203_070000' / '20261203_070000.log')
     _train_log(tmp_path / '20261203_071000' / '20261203_071000.log', 600)
-    test = tmp_path / '20261203_072000' / '20261203_072000.log'
-    test.parent.mkdir()
-    test.write_text(_line(1200, 'Config:') +
-                    _line(1207, 'Epoch(test) [50/50]    icdar/hmean: 0.3'))
+    for start, took in ((1100, 30), (1200, 7)):
+        test = tmp_path / f'20261203_07{start // 60}00' / 'test.log'
+        test.parent.mkdir()
+        test.write_text(_line(start, 'Config:') + _line(
+            start + took, 'Epoch(test) [50/50]    icdar/hmean: 0.3'))
     got = costs.run_costs(str(tmp_path))
     assert got == pytest.approx(dict(train=2 * 132, val=2 * 30, test=7))
     assert costs.run_costs(str(tmp_path / 'absent')) == dict(
