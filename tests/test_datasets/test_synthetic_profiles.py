@@ -3,6 +3,7 @@ annotations (curved polygons hug their words and stay in the image), the
 readers' rules for illegible text, the files MMOCR reads."""
 import json
 import math
+import os
 import os.path as osp
 
 import cv2
@@ -237,3 +238,34 @@ def test_character_spans_cover_the_ink(spacing):
         assert (ink & covered).sum() >= 0.97 * ink.sum(), text
         real = [s for s in spans if s is not None]
         assert all(a[1] <= b[0] + 1e-6 for a, b in zip(real, real[1:]))
+
+
+def _generate_and_stamp(args):
+    root, queue = args
+    ann = generate_synthetic_split(root, 'train', num_images=24,
+                                   img_size=(96, 96), seed=4,
+                                   profile='basic', num_workers=1)
+    queue.put(os.stat(ann).st_mtime_ns)
+
+
+def test_concurrent_processes_write_a_split_once(tmp_path):
+    """The study's concurrent seeds ask for the same split at once: one
+    process writes it, the others wait and find it made (without the lock
+    they all regenerate it, replacing each other's image folder)."""
+    import multiprocessing as mp
+    ctx = mp.get_context('fork')
+    queue = ctx.Queue()
+    root = str(tmp_path / 'shared')
+    procs = [ctx.Process(target=_generate_and_stamp, args=((root, queue), ))
+             for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    stamps = {queue.get(timeout=5) for _ in procs}
+    assert len(stamps) == 1, 'the split was written more than once'
+    ann = json.load(open(osp.join(root, 'textdet_train.json')))
+    assert len(ann['data_list']) == 24
+    assert all(osp.isfile(osp.join(root, e['img_path']))
+               for e in ann['data_list'])

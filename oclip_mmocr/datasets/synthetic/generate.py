@@ -1,5 +1,6 @@
 # Copyright (c) oclip-mmocr contributors. Licensed under the Apache License 2.0.
 """Write a synthetic split to disk (once), in MMOCR 1.x layout."""
+import fcntl
 import json
 import multiprocessing as mp
 import os
@@ -37,7 +38,9 @@ def generate_synthetic_split(data_root: str,
     polygons *and* transcriptions, ``###`` for text marked ``ignore``; one
     file serves oCLIP pretraining and detector finetuning, the other MMOCR's
     spotting datasets). A manifest records the parameters; a split made with
-    other parameters is regenerated. Only rank 0 writes; other ranks wait.
+    other parameters is regenerated. Only rank 0 writes; other ranks wait;
+    other processes asking for the split meanwhile wait for it (a file
+    lock in ``data_root``).
 
     Args:
         data_root (str): Where the split lives.
@@ -75,9 +78,15 @@ def generate_synthetic_split(data_root: str,
     ann_file = osp.join(data_root, f'textdet_{split}.json')
     manifest_file = osp.join(data_root, f'{split}_{MANIFEST}')
     rank, _ = get_dist_info()
-    if rank == 0 and not _up_to_date(manifest_file, ann_file, params):
-        _write_split(data_root, params, ann_file, manifest_file,
-                     num_workers)
+    if rank == 0:
+        # Separate processes (the study's concurrent seeds) may ask for the
+        # same split at once: one writes it, the others then find it made.
+        os.makedirs(data_root, exist_ok=True)
+        with open(osp.join(data_root, f'.{split}.lock'), 'w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not _up_to_date(manifest_file, ann_file, params):
+                _write_split(data_root, params, ann_file, manifest_file,
+                             num_workers)
     barrier()
     return ann_file
 
