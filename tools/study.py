@@ -47,7 +47,8 @@ import os.path as osp
 import shutil
 import sys
 import time
-from typing import Dict, List
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, List, Tuple
 
 import numpy as np
 from mmengine.runner import find_latest_checkpoint
@@ -121,6 +122,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--quick', action='store_true',
                         help='one seed, fewer cells (under 30 min on 2 '
                         'cores): a look, not a measurement')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='models trained at once (seeds, twins of the '
+                        'spotter\'s first stage), the cores shared out '
+                        'between them (OMP_NUM_THREADS); '
+                        'benchmarks/bench_study_jobs.py measures the gain')
     parser.add_argument('--real-root',
                         default=osp.join(ROOT, '..', 'shared', 'data',
                                          'icdar2015_sample'))
@@ -629,6 +635,32 @@ def linear_probe(args: argparse.Namespace, work: str, backbone: str) -> None:
                f'linear probe of the pretrained trunk on {args.probe_profile}')
 
 
+#: One step of the study: its command, its log, what it is.
+Task = Tuple[List[str], str, str]
+
+
+def run_tasks(tasks: List[Task], jobs: int) -> None:
+    """Run ``tasks`` one after another, or ``jobs`` at a time with the
+    cores shared out between them; the first failure stops the ones not
+    yet started and exits with its code."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            run_logged(*task)
+        return
+    threads = str(max(1, (os.cpu_count() or 1) // jobs))
+    env = dict(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+    with ThreadPoolExecutor(jobs) as pool:
+        futures = [pool.submit(run_logged, *task, env=env, concurrent=True)
+                   for task in tasks]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
 def spotter_first_stage(args: argparse.Namespace, work: str,
                         backbone: str) -> str:
     """Train each spotter twin on synth_pretrain (unless done) and return
@@ -637,24 +669,24 @@ def spotter_first_stage(args: argparse.Namespace, work: str,
             not set(args.profiles) & set(SPOTTER_PROFILES):
         return 'none'
     out = osp.abspath(osp.join(work, 'spotter_pretrain'))
-    for init in ('oclip', 'scratch'):
-        name = f'mts-{init}_synth'
+    names = [f'mts-{init}_synth' for init in ('oclip', 'scratch')
+             if not osp.isfile(osp.join(out, f'mts-{init}_synth.pth'))]
+    run_tasks([([sys.executable, osp.join(ROOT, 'tools/train.py'),
+                 osp.join(ROOT, 'configs/study', name + '.py'),
+                 '--work-dir', osp.join(out, name), '--resume',
+                 '--cfg-options', 'synth_profile=synth_pretrain',
+                 'spotter_stage1=none', f'oclip_backbone={backbone}',
+                 f'study_epochs={args.spotter_pretrain_epochs}',
+                 f'study_batch_size={args.batch_size}',
+                 f'study_train_images={args.spotter_pretrain_images}',
+                 f'study_test_images={args.test_images}'],
+                osp.join(out, name + '.log'),
+                f'spotter first stage ({name[4:-6]}) on synth_pretrain')
+               for name in names], args.jobs)
+    for name in names:
         final = osp.join(out, name + '.pth')
-        if osp.isfile(final):
-            continue
-        wd = osp.join(out, name)
-        run_logged([sys.executable, osp.join(ROOT, 'tools/train.py'),
-                    osp.join(ROOT, 'configs/study', name + '.py'),
-                    '--work-dir', wd, '--resume', '--cfg-options',
-                    'synth_profile=synth_pretrain', 'spotter_stage1=none',
-                    f'oclip_backbone={backbone}',
-                    f'study_epochs={args.spotter_pretrain_epochs}',
-                    f'study_batch_size={args.batch_size}',
-                    f'study_train_images={args.spotter_pretrain_images}',
-                    f'study_test_images={args.test_images}'],
-                   osp.join(out, name + '.log'),
-                   f'spotter first stage ({init}) on synth_pretrain')
-        ckpt = osp.join(wd, f'epoch_{args.spotter_pretrain_epochs}.pth')
+        ckpt = osp.join(out, name,
+                        f'epoch_{args.spotter_pretrain_epochs}.pth')
         if not osp.isfile(ckpt):
             raise FileNotFoundError(f'{ckpt}: the first stage did not end')
         shutil.copyfile(ckpt, final + '.tmp')
@@ -693,6 +725,7 @@ def main() -> None:
     linear_probe(args, work, backbone)
     stage1 = spotter_first_stage(args, work, backbone)
     common.append(f'spotter_stage1={stage1}')
+    tasks = []
     for profile in args.profiles:
         configs = [
             osp.join(ROOT, 'configs/study', f'{d}-{init}_synth.py')
@@ -706,15 +739,18 @@ def main() -> None:
                 print(f'== {profile}, seed {seed}: done before '
                       f'({out}/comparison.csv)')
                 continue
-            run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'),
-                        *configs, '--train', '--skip-trained', '--work-dir',
-                        out, '--cfg-options', f'synth_profile={profile}',
-                        f'randomness.seed={seed}', *common],
-                       osp.join(work, f'{profile}_seed{seed}.log'),
-                       f'{profile}, seed {seed}: {len(configs)} models, '
-                       'train and test')
+            tasks.append(([py, osp.join(ROOT, 'tools/compare_twins.py'),
+                           *configs, '--train', '--skip-trained',
+                           '--work-dir', out, '--cfg-options',
+                           f'synth_profile={profile}',
+                           f'randomness.seed={seed}', *common],
+                          osp.join(work, f'{profile}_seed{seed}.log'),
+                          f'{profile}, seed {seed}: {len(configs)} models, '
+                          'train and test'))
+    run_tasks(tasks, args.jobs)
     real = 'synth_icdar2015' in args.profiles and osp.isfile(
         osp.join(args.real_root, 'textdet_test.json'))
+    tasks = []
     for seed in range(args.seeds) if real else []:
         out = seed_dir(work, 'sim2real', seed)
         if covered(out, [f'{d}-{i}_synth.py' for d in args.detectors
@@ -728,14 +764,15 @@ def main() -> None:
                     osp.join(seed_dir(work, 'synth_icdar2015', seed), name))
                 ckpts.append(f'{name}={ckpt}')
                 configs.append(osp.join(ROOT, 'configs/study', name + '.py'))
-        run_logged([py, osp.join(ROOT, 'tools/compare_twins.py'), *configs,
-                    '--work-dir', out, '--checkpoint', *ckpts,
-                    '--cfg-options', 'synth_profile=synth_icdar2015',
-                    f'study_test_root={osp.abspath(args.real_root)}',
-                    *common],
-                   osp.join(work, f'sim2real_seed{seed}.log'),
-                   f'sim to real, seed {seed}: synth_icdar2015 models on '
-                   f'{args.real_root}')
+        tasks.append(([py, osp.join(ROOT, 'tools/compare_twins.py'),
+                       *configs, '--work-dir', out, '--checkpoint', *ckpts,
+                       '--cfg-options', 'synth_profile=synth_icdar2015',
+                       f'study_test_root={osp.abspath(args.real_root)}',
+                       *common],
+                      osp.join(work, f'sim2real_seed{seed}.log'),
+                      f'sim to real, seed {seed}: synth_icdar2015 models on '
+                      f'{args.real_root}'))
+    run_tasks(tasks, args.jobs)
     if not real:
         print(f'== sim to real skipped ({args.real_root} has no '
               'textdet_test.json, or synth_icdar2015 not studied)')

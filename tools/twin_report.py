@@ -27,30 +27,42 @@ DATASET_NAMES = {
 _TAG_RE = re.compile(r'-(%s)(?=_|$)' % '|'.join(INIT_TAGS))
 
 
-def run_logged(cmd: List[str], log: str, what: str) -> float:
+def run_logged(cmd: List[str], log: str, what: str,
+               env: Optional[Dict[str, str]] = None,
+               concurrent: bool = False) -> float:
     """Run ``cmd`` with its output in ``log``, saying what runs and how long
     it took; on failure, show the end of the log and exit with its code.
+
+    Args:
+        env: Variables set for ``cmd`` on top of this process's.
+        concurrent: Others run meanwhile: say the start and the end on
+            lines of their own.
 
     Returns:
         float: The wall time in seconds.
     """
     os.makedirs(osp.dirname(log) or '.', exist_ok=True)
-    print(f'{what} ... (log: {log})', end='', flush=True)
+    if concurrent:
+        print(f'{what}: started (log: {log})', flush=True)
+    else:
+        print(f'{what} ... (log: {log})', end='', flush=True)
     start = time.time()
     env = dict(os.environ,
-               PYTHONWARNINGS='ignore:pkg_resources is deprecated')
+               PYTHONWARNINGS='ignore:pkg_resources is deprecated',
+               **(env or {}))
     with open(log, 'w') as f:
         f.write('+ ' + ' '.join(cmd) + '\n')
         f.flush()
         proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
                               env=env)
     took = time.time() - start
+    lead = f'{what}:' if concurrent else ''
     if proc.returncode:
-        print(f' failed after {took:.0f} s; the end of {log}:')
+        print(f'{lead} failed after {took:.0f} s; the end of {log}:')
         with open(log) as f:
             print(''.join(f.readlines()[-25:]), end='')
         raise SystemExit(proc.returncode)
-    print(f' done in {took:.0f} s', flush=True)
+    print(f'{lead} done in {took:.0f} s', flush=True)
     return took
 
 

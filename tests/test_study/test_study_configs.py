@@ -173,18 +173,22 @@ def test_budget_knobs(backbone):
 
 def test_study_command_on_a_tiny_budget(tmp_path):
     """tools/study.py end to end: pretraining, one detector pair on one
-    profile with two finetuning seeds, sim to real when the ICDAR2015
-    sample is there, the table with spreads and intervals."""
+    profile with two finetuning seeds trained at once (``--jobs 2``: they
+    share the generated data), sim to real when the ICDAR2015 sample is
+    there, the table with spreads and intervals."""
     work = tmp_path / 'study'
     env = dict(os.environ, PYTHONWARNINGS='ignore')
     cmd = [sys.executable, osp.join(REPO, 'tools/study.py'), '--work-dir',
            str(work), '--epochs', '1', '--train-images', '8',
            '--test-images', '4', '--pretrain-images', '16',
            '--pretrain-epochs', '1', '--detectors', 'dbnet', '--profiles',
-           'synth_icdar2015', '--seeds', '2', '--probe-images', '4']
+           'synth_icdar2015', '--seeds', '2', '--probe-images', '4',
+           '--jobs', '2']
     out = subprocess.run(cmd, cwd=str(tmp_path), env=env,
                          capture_output=True, text=True, timeout=1200)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert 'synth_icdar2015, seed 1: 2 models, train and test: started' \
+        in out.stdout, out.stdout
     md = (work / 'study.md').read_text()
     assert '| DBNet | synth_icdar2015 |' in md
     # Two seeds trained apart (their own work dirs, different weights).
