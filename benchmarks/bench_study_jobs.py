@@ -5,12 +5,12 @@ The embedded study (tools/study.py) trains dozens of small models; on a
 few cores one small model does not keep every core busy (Python overhead,
 data loading, post-processing are single-threaded). This runs the same
 set of real study trainings (``tools/train.py`` on study configs, from
-scratch, validation included) twice in this process's session: first one
-at a time with torch's default threads (the baseline), then ``--jobs`` at
-a time with the cores shared out (``OMP_NUM_THREADS``), and prints both
-wall times and their ratio.
+scratch, validation included) both ways in turn, ``--repeats`` rounds:
+one at a time with torch's default threads (the baseline), then ``--jobs``
+at a time with the cores shared out (``OMP_NUM_THREADS``); it prints the
+wall times and each round's ratio.
 
-    python benchmarks/bench_study_jobs.py --jobs 2
+    python benchmarks/bench_study_jobs.py --jobs 2 [--write-doc docs/speed.md]
 """
 import argparse
 import os
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(ROOT, 'benchmarks'))
-from common import machine_line  # noqa: E402
+from common import machine_line, write_doc_block  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -34,9 +34,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--seeds', type=int, default=2,
                         help='runs per detector (seeds 0..N-1)')
     parser.add_argument('--epochs', type=int, default=2)
-    parser.add_argument('--train-images', type=int, default=80)
-    parser.add_argument('--test-images', type=int, default=16)
+    parser.add_argument('--train-images', type=int, default=120)
+    parser.add_argument('--test-images', type=int, default=48)
     parser.add_argument('--profile', default='synth_totaltext')
+    parser.add_argument('--repeats', type=int, default=2,
+                        help='rounds, each timing both ways in turn')
+    parser.add_argument('--write-doc', default=None,
+                        help='write the table into this file\'s '
+                        '<!-- bench:study-jobs --> block')
     return parser.parse_args()
 
 
@@ -82,19 +87,30 @@ def main() -> None:
                     epochs=1)
         run_all(list(commands(argparse.Namespace(**warm),
                               osp.join(tmp, 'warm'))), 1, 0, tmp)
-        base = run_all(list(commands(args, osp.join(tmp, 'base'))), 1, 0,
-                       tmp)
         threads = max(1, cores // args.jobs)
-        par = run_all(list(commands(args, osp.join(tmp, 'par'))), args.jobs,
-                      threads, tmp)
+        base, par = [], []
+        for r in range(args.repeats):
+            base.append(run_all(
+                list(commands(args, osp.join(tmp, f'base{r}'))), 1, 0, tmp))
+            par.append(run_all(
+                list(commands(args, osp.join(tmp, f'par{r}'))), args.jobs,
+                threads, tmp))
     n = len(args.detectors) * args.seeds
-    print(machine_line('cpu'))
-    print(f'{n} study trainings ({" ".join(args.detectors)} x {args.seeds} '
-          f'seeds, {args.epochs} epochs of {args.train_images} '
-          f'{args.profile} images, validation on {args.test_images}):')
-    print(f'  one at a time, default threads: {base:.1f} s')
-    print(f'  {args.jobs} at a time, {threads} thread(s) each: {par:.1f} s '
-          f'({base / par:.2f}x the throughput)')
+    text = '\n'.join([
+        f'{n} study trainings ({", ".join(args.detectors)} x {args.seeds} '
+        f'seeds from scratch, {args.epochs} epochs of {args.train_images} '
+        f'{args.profile} images in batches of 4, validated on '
+        f'{args.test_images}); {machine_line("cpu")}, {cores} cores.', '',
+        '| how | wall per round | throughput (each round) |',
+        '| --- | --- | --- |',
+        f'| one at a time, torch\'s default threads | '
+        f'{", ".join(f"{b:.0f} s" for b in base)} | 1.00x |',
+        f'| {args.jobs} at a time, {threads} thread(s) each | '
+        f'{", ".join(f"{p:.0f} s" for p in par)} | '
+        f'{", ".join(f"{b / p:.2f}x" for b, p in zip(base, par))} |'])
+    print(text)
+    if args.write_doc:
+        write_doc_block(args.write_doc, 'study-jobs', text)
 
 
 if __name__ == '__main__':
