@@ -127,6 +127,13 @@ def parse_args() -> argparse.Namespace:
                         'spotter\'s first stage), the cores shared out '
                         'between them (OMP_NUM_THREADS); '
                         'benchmarks/bench_study_jobs.py measures the gain')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        metavar='KEY=V',
+                        help='more options for every finetuning run (e.g. '
+                        'param_scheduler.0.begin=8: a schedule to try), '
+                        'named in the report; a model trained before with '
+                        'other options is not retrained: use another '
+                        '--work-dir')
     parser.add_argument('--real-root',
                         default=osp.join(ROOT, '..', 'shared', 'data',
                                          'icdar2015_sample'))
@@ -442,6 +449,8 @@ def write_outputs(work: str, table: List[Dict], wall: float,
         f'{args.batch_size}), {args.seeds} seed(s) per model, tested on '
         f'{args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
+        + (f"finetuning options {' '.join(args.cfg_options)}; "
+           if getattr(args, 'cfg_options', None) else '')
         + (f'the spotter first trained {args.spotter_pretrain_epochs} epochs '
            f'on {args.spotter_pretrain_images} synth_pretrain images (its '
            'character boxes included), each twin; '
@@ -721,7 +730,7 @@ def main() -> None:
     common = [f'oclip_backbone={backbone}', f'study_epochs={args.epochs}',
               f'study_batch_size={args.batch_size}',
               f'study_train_images={args.train_images}',
-              f'study_test_images={args.test_images}']
+              f'study_test_images={args.test_images}', *args.cfg_options]
     linear_probe(args, work, backbone)
     stage1 = spotter_first_stage(args, work, backbone)
     common.append(f'spotter_stage1={stage1}')

@@ -183,7 +183,7 @@ def test_study_command_on_a_tiny_budget(tmp_path):
            '--test-images', '4', '--pretrain-images', '16',
            '--pretrain-epochs', '1', '--detectors', 'dbnet', '--profiles',
            'synth_icdar2015', '--seeds', '2', '--probe-images', '4',
-           '--jobs', '2']
+           '--jobs', '2', '--cfg-options', 'param_scheduler.0.power=0.5']
     out = subprocess.run(cmd, cwd=str(tmp_path), env=env,
                          capture_output=True, text=True, timeout=1200)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
@@ -191,6 +191,12 @@ def test_study_command_on_a_tiny_budget(tmp_path):
         in out.stdout, out.stdout
     md = (work / 'study.md').read_text()
     assert '| DBNet | synth_icdar2015 |' in md
+    # More finetuning options reach every run and the report names them.
+    assert 'finetuning options param_scheduler.0.power=0.5;' in md
+    for k in range(2):
+        dumped = (work / 'synth_icdar2015' / f'seed{k}' / 'dbnet-oclip_synth'
+                  / 'dbnet-oclip_synth.py').read_text()
+        assert 'power=0.5' in dumped and 'power=0.9' not in dumped
     # Two seeds trained apart (their own work dirs, different weights).
     runs = [work / 'synth_icdar2015' / f'seed{k}' / 'dbnet-scratch_synth'
             for k in range(2)]
