@@ -35,6 +35,7 @@ schedule is tested, not retrained; ``--fresh`` starts over).
     python tools/study.py                     # docs/embedded_benchmark.md
     python tools/study.py --seeds 1           # one seed: no spread
     python tools/study.py --quick             # one seed, two detectors
+    python tools/study.py --jobs 2            # two models at a time
     python tools/study.py --epochs 1 --detectors dbnet --profiles \
         synth_totaltext --work-dir /tmp/s     # a tiny check
 """
