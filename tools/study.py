@@ -184,14 +184,18 @@ def _stem(pair: str) -> str:
     return pair[:-len('_synth')] if pair.endswith('_synth') else pair
 
 
+def twin_dir(folder: str, pair: str, init: str) -> str:
+    """Where one twin (``'oclip'`` / ``'scratch'``) of a pair ran."""
+    return osp.join(folder, f'{_stem(pair)}-{init}_synth')
+
+
 def twin_counts(folders: List[str], pair: str):
     """Per-image fixed-threshold counts of a pair's twins over the seeds
     run in ``folders``, ``(seeds, images, 3)`` each (oCLIP, scratch), or
     None when a run has none (tools/compare_twins.py writes them)."""
-    stem = _stem(pair)
     out = []
     for init in ('oclip', 'scratch'):
-        paths = [osp.join(f, f'{stem}-{init}_synth', 'image_counts.npy')
+        paths = [osp.join(twin_dir(f, pair, init), 'image_counts.npy')
                  for f in folders]
         if not all(osp.isfile(p) for p in paths):
             return None
@@ -206,12 +210,11 @@ def plateau_exits(folders: List[str], pair: str) -> Dict:
     """Per twin, the iteration at which each seed's model left its initial
     plateau (``PlateauExitHook``'s ``plateau.json``; None: never), and the
     schedule's length."""
-    stem = _stem(pair)
     out = {}
     for init in ('oclip', 'scratch'):
         recs = []
         for f in folders:
-            path = osp.join(f, f'{stem}-{init}_synth', 'plateau.json')
+            path = osp.join(twin_dir(f, pair, init), 'plateau.json')
             if osp.isfile(path):
                 with open(path, encoding='utf-8') as fh:
                     recs.append(json.load(fh))
@@ -225,12 +228,10 @@ def model_costs(folders: List[str], pair: str) -> Dict:
     """Per twin, the mean seconds per model of training, validation and
     testing over the seeds run in ``folders`` (their MMEngine logs), and
     the cell's total over seeds and twins."""
-    stem = _stem(pair)
     out = {}
     total = 0.
     for init in ('oclip', 'scratch'):
-        runs = [run_costs(osp.join(f, f'{stem}-{init}_synth'))
-                for f in folders]
+        runs = [run_costs(twin_dir(f, pair, init)) for f in folders]
         runs = [r for r in runs if sum(r.values())]
         if runs:
             out[f'{init}_cost'] = {
@@ -267,11 +268,9 @@ def read_curve(run_dir: str, key: str = CURVE_KEY) -> Dict[int, float]:
 def learning_curves(folders: List[str], pair: str) -> Dict:
     """Per twin, ``[(epoch, mean, sd), ...]`` of the validation hmean over
     the seeds, at the epochs every seed's model was validated."""
-    stem = _stem(pair)
     out = {}
     for init in ('oclip', 'scratch'):
-        curves = [read_curve(osp.join(f, f'{stem}-{init}_synth'))
-                  for f in folders]
+        curves = [read_curve(twin_dir(f, pair, init)) for f in folders]
         curves = [c for c in curves if c]
         if not curves:
             continue
@@ -358,7 +357,7 @@ def _rows_over_seeds(folders: List[str], profile: str) -> List[Dict]:
     by_pair: Dict[str, Dict] = {}
     for folder in folders:
         for r in read_rows(osp.join(folder, 'comparison.csv')):
-            stem = r['pair'][:-len('_synth')]
+            stem = _stem(r['pair'])
             row = by_pair.setdefault(r['pair'], dict(
                 detector=VARIANT_LABELS.get(stem, r['detector']),
                 profile=profile,
