@@ -110,6 +110,28 @@ def test_dbnet_neck_variant_differs_in_the_laterals_only(init, backbone):
                for m in neck.lateral_convs.modules())
 
 
+PLATEAU_RULES = {'dbnet': ('loss_prob', 'stall'),
+                 'dbnet-normlat': ('loss_prob', 'stall'),
+                 'psenet': ('loss_text', 'start'),
+                 'fcenet': ('loss_center', 'start'),
+                 'textbpn': ('loss_cls', 'start'),
+                 'mts': ('loss_spn', 'start')}
+
+
+@pytest.mark.parametrize('detector', sorted(PLATEAU_RULES))
+def test_plateau_rule_per_detector(detector, backbone):
+    """DBNet's map first falls to a constant (its bias) and sits there: its
+    plateau is read where the loss stalls; the others from the start."""
+    for init in ('oclip', 'scratch'):
+        cfg = _load(f'{detector}-{init}_synth.py', 'synth_totaltext',
+                    backbone)
+        hooks = [h for h in cfg.custom_hooks
+                 if h['type'] == 'PlateauExitHook']
+        assert len(hooks) == 1
+        assert (hooks[0]['loss_key'], hooks[0].get('level_at', 'start')) \
+            == PLATEAU_RULES[detector]
+
+
 def test_real_test_set_knob(backbone):
     cfg = _load('mts-oclip_synth.py', 'synth_icdar2015', backbone,
                 study_test_root='/data/ic15')

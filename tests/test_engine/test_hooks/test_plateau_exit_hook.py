@@ -3,6 +3,7 @@ plateau, in a real MMEngine run (a model whose loss follows a script),
 kept across a resume."""
 import json
 
+import numpy as np
 import pytest
 import torch
 from mmengine.model import BaseModel
@@ -10,6 +11,7 @@ from mmengine.runner import Runner
 
 import oclip_mmocr  # noqa: F401  registers the hook
 from mmocr.registry import HOOKS
+from oclip_mmocr.engine.hooks.plateau_exit_hook import PlateauTracker
 
 
 class ScriptedLoss(BaseModel):
@@ -83,8 +85,73 @@ def test_resumed_run_keeps_the_record(tmp_path):
     assert rec['plateau_level'] == pytest.approx(3.)
 
 
+# DBNet's shape: a fast fall to a constant map (5 -> 3 here), a long flat
+# stretch, then the real descent.
+FALL_FLAT_DESCENT = [5.] * 20 + [2.9] * 100 + [.5] * 40
+
+
+def test_stall_level_skips_the_initial_fall(tmp_path):
+    # Read at the start, the level is 5 and the fall itself counts as the
+    # exit: 5 - 2.1k/20 < 4 once k = 10 values are at 2.9 (iteration 30).
+    runner = _runner(tmp_path / 'start', FALL_FLAT_DESCENT, 160)
+    runner.train()
+    rec = json.loads((tmp_path / 'start' / 'plateau.json').read_text())
+    assert rec['exit_iter'] == 30 and rec['plateau_level'] == 5.
+    # Read where it stalls: block 21-40 fell 40 % from block 1-20, block
+    # 41-60 by 0 %: level 2.9 at iteration 60; out once
+    # 2.9 - 2.4k/20 < 0.8 x 2.9, k = 5 values at 0.5 (iteration 125).
+    runner = _runner(tmp_path / 'stall', FALL_FLAT_DESCENT, 160,
+                     level_at='stall')
+    runner.train()
+    rec = json.loads((tmp_path / 'stall' / 'plateau.json').read_text())
+    assert rec['plateau_level'] == pytest.approx(2.9)
+    assert rec['level_iter'] == 60 and rec['exit_iter'] == 125
+    assert rec['level_at'] == 'stall'
+
+
+def test_stall_level_survives_a_resume_before_it_is_read(tmp_path):
+    first = _runner(tmp_path, FALL_FLAT_DESCENT, 40, level_at='stall')
+    first.train()  # checkpoint at 40: one block seen, no level yet
+    assert _hook(first).tracker.level is None
+    second = _runner(tmp_path, FALL_FLAT_DESCENT[40:], 160, resume=True,
+                     level_at='stall')
+    second.train()
+    rec = json.loads((tmp_path / 'plateau.json').read_text())
+    assert rec['level_iter'] == 60 and rec['exit_iter'] == 125
+
+
+def test_tracker_on_a_loss_that_never_settles_or_never_leaves():
+    # 10 % lower every block: never settles, so no plateau (exit 0).
+    falling = PlateauTracker(window=20, level_at='stall')
+    for i in range(200):
+        falling.push(3. * 0.9 ** (i / 20))
+    assert falling.level is None and falling.record()['exit_iter'] == 0
+    # Under the 'start' rule the same loss leaves its first level once the
+    # rolling mean is below 0.8 of it.
+    start = PlateauTracker(window=20)
+    for i in range(200):
+        start.push(3. * 0.9 ** (i / 20))
+    assert start.exit_iter is not None and start.exit_iter > 20
+    # Settled and never off the plateau: None, whatever the noise.
+    rng = np.random.default_rng(0)
+    flat = PlateauTracker(window=20, level_at='stall')
+    for v in [4.] * 20 + list(3. + 0.2 * rng.standard_normal(300)):
+        flat.push(v)
+    assert flat.level == pytest.approx(3., abs=0.1)
+    assert flat.record()['exit_iter'] is None
+    # Too short to tell: not called a missing plateau.
+    short = PlateauTracker(window=20, level_at='stall')
+    for v in [3.] * 30:
+        short.push(v)
+    assert short.record()['exit_iter'] is None
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match='window'):
         HOOKS.build(dict(type='PlateauExitHook', window=0))
     with pytest.raises(ValueError, match='ratio'):
         HOOKS.build(dict(type='PlateauExitHook', ratio=1.5))
+    with pytest.raises(ValueError, match='level_at'):
+        HOOKS.build(dict(type='PlateauExitHook', level_at='end'))
+    with pytest.raises(ValueError, match='stall'):
+        HOOKS.build(dict(type='PlateauExitHook', stall=0.))
