@@ -84,7 +84,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--epochs', type=int, default=6,
                         help='finetuning epochs (DBNet, FCENet, TextBPN: '
                         'twice as many)')
-    parser.add_argument('--batch-size', type=int, default=4)
+    parser.add_argument('--batch-size', type=int, default=4,
+                        help='images per iteration (DBNet: half, for '
+                        'twice the updates)')
     parser.add_argument('--train-images', type=int, default=160)
     parser.add_argument('--test-images', type=int, default=200,
                         help='held-out images per profile (200: a tight '
@@ -446,7 +448,9 @@ def write_outputs(work: str, table: List[Dict], wall: float,
     lines = [
         f'Study: {args.epochs} finetuning epochs (DBNet, FCENet, TextBPN '
         f'{2 * args.epochs}) of {args.train_images} images (batch '
-        f'{args.batch_size}), {args.seeds} seed(s) per model, tested on '
+        f'{args.batch_size}; DBNet {max(1, args.batch_size // 2)}: twice '
+        'the updates), '
+        f'{args.seeds} seed(s) per model, tested on '
         f'{args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '
         + (f"finetuning options {' '.join(args.cfg_options)}; "

@@ -150,6 +150,14 @@ def test_budget_knobs(backbone):
                 study_epochs=3, study_batch_size=2)
     assert cfg.train_dataloader.batch_size == 2
     assert cfg.train_cfg.max_epochs == 3
+    # DBNet (both necks, both twins): half the batch, the same epochs.
+    for name in ('dbnet-oclip', 'dbnet-scratch', 'dbnet-normlat-oclip',
+                 'dbnet-normlat-scratch'):
+        for batch, half in ((4, 2), (2, 1), (1, 1)):
+            db = _load(f'{name}_synth.py', 'synth_icdar2015', backbone,
+                       study_epochs=3, study_batch_size=batch)
+            assert db.train_dataloader.batch_size == half
+            assert db.train_cfg.max_epochs == 6
     assert cfg.default_hooks.checkpoint.interval == 3
     # The learning curve: validation at a third, two thirds and the end
     # (MMEngine always validates the last epoch), at the study's fixed
