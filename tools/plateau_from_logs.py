@@ -13,8 +13,11 @@ Every folder below the given ones that holds a ``plateau.json`` is a run.
 The logs give one value per logging interval (MMEngine's mean over the
 last ``log_processor.window_size`` iterations, the study's 10 = its logging
 interval): each stands for every iteration of its interval, so an exit is
-found to within one interval. ``--write`` replaces ``plateau.json`` (the old
-one kept as ``plateau.hook.json``) with ``"source": "log"``; re-run
+found to within about one interval (a noisy loss can dip below the line
+between two logged values: a batch-2 DBNet came out at 605 where its hook
+had 576). ``--write`` replaces ``plateau.json`` (the old one kept as
+``plateau.hook.json``) with ``"source": "log"``, except where the hook
+already applied the same rule (it saw every iteration); re-run
 ``tools/study.py`` on the folder to rewrite its report.
 """
 import argparse
@@ -136,7 +139,14 @@ def main() -> None:
         print(f"| {osp.relpath(run)} | {loss_key}, {rec['level_at']} | "
               f"{level} | {exit_iter} of {rec['max_iters']} "
               f"({old.get('exit_iter')}) |")
-        if args.write:
+        same = (old.get('source') != 'log' and old.get('level_at', 'start')
+                == rec['level_at'] and old.get('window') == rec['window']
+                and old.get('ratio') == rec['ratio']
+                and old.get('stall', rec['stall']) == rec['stall'])
+        if args.write and same:
+            print(f'  kept {path}: the hook saw every iteration under the '
+                  'same rule')
+        elif args.write:
             if old.get('source') != 'log':
                 shutil.copyfile(path, osp.join(run, 'plateau.hook.json'))
             tmp = path + '.tmp'

@@ -91,6 +91,17 @@ def test_write_keeps_the_hooks_record_once(tmp_path, monkeypatch, capsys):
     kept = json.loads((run / 'plateau.hook.json').read_text())
     assert kept['exit_iter'] == 31 and 'source' not in kept
     assert '| 125 of 160 (' in capsys.readouterr().out
+    # A record the hook wrote under the same rule is kept: it saw every
+    # iteration, the log only every tenth.
+    hooked = dict(loss_key='loss_prob', window=20, ratio=0.8,
+                  level_at='stall', stall=0.03, exit_iter=121,
+                  max_iters=160)
+    (run / 'plateau.json').write_text(json.dumps(hooked))
+    (run / 'plateau.hook.json').unlink()
+    tool.main()
+    assert json.loads((run / 'plateau.json').read_text()) == hooked
+    assert not (run / 'plateau.hook.json').exists()
+    assert 'kept' in capsys.readouterr().out
 
 
 def test_a_run_without_the_hook_or_the_loss_is_named(tmp_path, monkeypatch):
