@@ -580,6 +580,9 @@ def _cost_lines(table: List[Dict], stages: Dict[str, float]) -> List[str]:
         '', 'A fresh run of these cells and seeds: about '
         f'{sum(parts.values()) / 60:.0f} min (' + ', '.join(
             f'{k} {v / 60:.0f}' for k, v in parts.items()) + ').'
+        ' This adds up the runs\' own times: runs trained side by side '
+        '(`--jobs`) each take longer than alone, and together less wall '
+        'time than their sum.'
     ]
     return lines
 

@@ -335,4 +335,5 @@ def test_costs_per_cell_and_in_all(tmp_path):
             '0.5 | 15.0 |') in md
     assert ('A fresh run of these cells and seeds: about 36 min (oCLIP '
             "pretraining 10, the spotter's first stage 10, finetuning and "
-            'testing 15, sim to real 1).') in md
+            'testing 15, sim to real 1). This adds up the runs\' own '
+            'times') in md
