@@ -103,7 +103,7 @@ class PlateauTracker:
         self.recent.clear()
         self.recent.extend(state.get('recent', []))
         # Records saved before the stall rule existed: the 'start' rule.
-        self.seen = state.get('seen', len(self.recent))
+        self.seen = state.get('seen', 0)
         self.last_block = state.get('last_block')
         self.level = state.get('level', state.get('plateau_level'))
         self.level_iter = state.get('level_iter')
@@ -155,12 +155,9 @@ class PlateauExitHook(Hook):
         if t.push(float(value.detach()) if torch.is_tensor(value)
                   else float(value)):
             runner.logger.info(
-                f'left the initial plateau at iteration {runner.iter + 1}: '
+                f'left the initial plateau at iteration {t.exit_iter}: '
                 f'{self.loss_key} over the last {t.window} iterations '
                 f'{np.mean(t.recent):.4f} < {t.ratio} x {t.level:.4f}')
-            # Iterations counted by the runner, in case of a resume from a
-            # checkpoint written before the tracker counted them.
-            t.exit_iter = runner.iter + 1
 
     def record(self) -> Dict:
         return dict(loss_key=self.loss_key, **self.tracker.record())
@@ -173,6 +170,10 @@ class PlateauExitHook(Hook):
         saved = checkpoint.get('meta', {}).get('plateau_exit')
         if saved and saved.get('loss_key') == self.loss_key:
             self.tracker.load_state(saved)
+            # The runner's count, which records written before the tracker
+            # counted iterations lack.
+            self.tracker.seen = checkpoint['meta'].get('iter',
+                                                       self.tracker.seen)
 
     def after_train(self, runner) -> None:
         rec = dict(self.record(), max_iters=runner.max_iters)
