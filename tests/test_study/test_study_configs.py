@@ -2,6 +2,7 @@
 dataset classes and trains one iteration with every detector (oCLIP and
 scratch twins), then evaluates; the study command runs end to end on a tiny
 budget."""
+import argparse
 import os
 import os.path as osp
 import subprocess
@@ -17,7 +18,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmocr.registry import MODELS
 from oclip_mmocr.utils import extract_backbone
 from oclip_mmocr.utils.cli import parse_config
-from tests.helpers import REPO, SHARED
+from tests.helpers import REPO, SHARED, import_tool
 from tests.finetune_helpers import shrink_pipeline
 
 pytestmark = pytest.mark.slow
@@ -150,13 +151,17 @@ def test_budget_knobs(backbone):
                 study_epochs=3, study_batch_size=2)
     assert cfg.train_dataloader.batch_size == 2
     assert cfg.train_cfg.max_epochs == 3
-    # DBNet (both necks, both twins): half the batch, the same epochs.
+    # DBNet (both necks, both twins): a quarter of the batch, the same
+    # epochs.
     for name in ('dbnet-oclip', 'dbnet-scratch', 'dbnet-normlat-oclip',
                  'dbnet-normlat-scratch'):
-        for batch, half in ((4, 2), (2, 1), (1, 1)):
+        for batch, quarter in ((8, 2), (4, 1), (2, 1), (1, 1)):
             db = _load(f'{name}_synth.py', 'synth_icdar2015', backbone,
                        study_epochs=3, study_batch_size=batch)
-            assert db.train_dataloader.batch_size == half
+            assert db.train_dataloader.batch_size == quarter
+            # The report's header names the batch the config trains at.
+            assert import_tool('study').dbnet_batch(
+                argparse.Namespace(batch_size=batch)) == quarter
             assert db.train_cfg.max_epochs == 6
     assert cfg.default_hooks.checkpoint.interval == 3
     # The learning curve: validation at a third, two thirds and the end
