@@ -10,6 +10,6 @@ model = dict(
 # fall with the batch). DBNet's map sits on a constant-map plateau for
 # several hundred updates; at a batch of 4 the budget ended on it (scratch
 # 0.003 on synth_icdar2015), at 2 every scratch model left it after half
-# its schedule (493-693 of 960), at 1 before (docs/embedded_benchmark.md,
-# "DBNet at a batch of 1").
+# its schedule (493-693 of 960), at 1 all but one of 18 models before
+# (docs/embedded_benchmark.md, "DBNet at a batch of 1").
 train_dataloader = dict(batch_size=max(1, _base_.study_batch_size // 4))
