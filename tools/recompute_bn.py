@@ -23,7 +23,7 @@ import argparse
 import copy
 import math
 import sys
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import torch
 from mmengine.config import DictAction
@@ -51,17 +51,25 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def stat_shift(before: Dict[str, torch.Tensor],
-               after: Dict[str, torch.Tensor]) -> List[float]:
-    """Per BN layer, the mean over channels of |old mean - new mean| in
-    units of the new standard deviation."""
-    shifts = []
+               after: Dict[str, torch.Tensor]) -> Tuple[List[float],
+                                                         List[float]]:
+    """Per recomputed BN layer, the mean over channels of |old mean - new
+    mean| in units of the new standard deviation, and of the ratio of the
+    larger to the smaller variance."""
+    shifts, ratios = [], []
     for key, new_mean in after.items():
-        if not key.endswith('.running_mean'):
+        if not key.endswith('.running_mean') or \
+                torch.equal(before[key], new_mean):
             continue
-        var = after[key[:-len('running_mean')] + 'running_var']
+        stem = key[:-len('running_mean')]
+        var, old_var = after[stem + 'running_var'], before[stem +
+                                                          'running_var']
         shift = (before[key] - new_mean).abs() / (var + 1e-5).sqrt()
         shifts.append(float(shift.mean()))
-    return shifts
+        ratio = torch.maximum(var, old_var) / torch.minimum(
+            var, old_var).clamp_min(1e-12)
+        ratios.append(float(ratio.mean()))
+    return shifts, ratios
 
 
 def main(argv=None) -> int:
@@ -106,11 +114,13 @@ def main(argv=None) -> int:
     before = {k: v.clone() for k, v in model.state_dict().items()
               if 'running_' in k}
     model.train()
-    layers = len(bn_layers(model))
     seen = recompute_bn_stats(model, cycle_batches(loader),
                               math.ceil(args.images / batch))
+    layers = sum(int(m.num_batches_tracked) == seen
+                 for m in bn_layers(model))
+    model.eval()
     after = {k: v for k, v in model.state_dict().items() if 'running_' in k}
-    shifts = sorted(stat_shift(before, after))
+    shifts, ratios = (sorted(x) for x in stat_shift(before, after))
     new_state = model.state_dict()
     if isinstance(ckpt, dict) and 'state_dict' in ckpt:
         out = dict(ckpt)
@@ -125,9 +135,12 @@ def main(argv=None) -> int:
     atomic_save(out, args.out)
     if shifts:
         print(f'{layers} BN layers recomputed over {seen} batches of {batch} '
-              f'({seen * batch} training images); old running means were '
-              f'off by a median {shifts[len(shifts) // 2]:.3f} and at most '
-              f'{shifts[-1]:.3f} standard deviations (mean over channels)')
+              f'({seen * batch} training images); per layer (mean over '
+              f'channels) the old running means were off by a median '
+              f'{shifts[len(shifts) // 2]:.3f} and at most {shifts[-1]:.3f} '
+              f'standard deviations, the old variances by a factor of a '
+              f'median {ratios[len(ratios) // 2]:.2f} and at most '
+              f'{ratios[-1]:.2f}')
     else:
         print('the model has no BN layer that takes batch statistics: '
               'nothing recomputed')

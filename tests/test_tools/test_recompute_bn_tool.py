@@ -44,7 +44,8 @@ def test_recompute_bn_tool(tmp_path, capsys):
     tool = import_tool('recompute_bn')
     assert tool.main([config, str(src), str(out), '--images', '3',
                       '--batch-size', '2']) == 0
-    assert 'written' in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert 'written' in printed
     new = torch.load(out, weights_only=True)
     assert new['meta']['epoch'] == 12
     assert new['meta']['precise_bn']['batches'] == 2  # ceil(3 / 2)
@@ -59,6 +60,8 @@ def test_recompute_bn_tool(tmp_path, capsys):
     tracked = [k for k in state if k.endswith('num_batches_tracked')]
     kept = [k for k in tracked if k.startswith('det_head.threshold.')]
     assert len(tracked) > 10 and len(kept) == 2
+    assert f'{len(tracked) - 2} BN layers recomputed over 2 batches of 2' \
+        in printed
     assert all(int(new['state_dict'][k]) == 2 for k in tracked
                if k not in kept)
     for k in kept:

@@ -12,15 +12,17 @@ with equal weight over many batches, removes both effects without touching
 a single learned parameter.
 """
 import math
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import torch
+from mmengine.dataset import DefaultSampler
 from mmengine.dist import is_distributed
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
+from torch.utils.data import DataLoader
 
 from mmocr.registry import HOOKS
 
@@ -122,11 +124,13 @@ class PreciseBNHook(Hook):
     """Recompute BN running statistics with the current weights before the
     last checkpoint (and, with ``interval``, periodic ones) is saved.
 
-    The statistics come from ``num_images`` training images, taken from the
-    runner's training data loader (its transforms and batch size), so the
-    checkpoint and the validation that follow use them. Under a distributed
-    launcher every rank averages its own batches; a ``SyncBatchNorm`` layer
-    averages across ranks at each batch as it does in training.
+    The statistics come from ``num_images`` training images through the
+    training transforms, so the checkpoint and the validation that follow
+    use them: from the runner's training loader itself, or with
+    ``batch_size`` from a loader over the same dataset in batches of that
+    size (shuffled with the run's seed). Under a distributed launcher every
+    rank averages its own batches; a ``SyncBatchNorm`` layer averages
+    across ranks at each batch as it does in training.
 
     Args:
         num_images (int): Training images averaged over (rounded up to
@@ -134,13 +138,21 @@ class PreciseBNHook(Hook):
         interval (int): Recompute every ``interval`` epochs (iterations
             for an iteration-based loop) and after the last one; 0 for
             after the last one only. Defaults to 0.
+        batch_size (int, optional): Batch size of the statistics pass; None
+            for the training loader's. A variance is averaged per batch, so
+            a batch of 1 leaves out the spread between images: a larger
+            batch estimates the population's. Defaults to None.
     """
 
     # Before CheckpointHook (VERY_LOW) saves the epoch and before the
     # validation loop that follows it.
     priority = 'NORMAL'
 
-    def __init__(self, num_images: int = 200, interval: int = 0) -> None:
+    def __init__(self, num_images: int = 200, interval: int = 0,
+                 batch_size: Optional[int] = None) -> None:
+        if batch_size is not None and batch_size < 1:
+            raise ValueError(f'PreciseBNHook: batch_size must be >= 1, got '
+                             f'{batch_size}')
         if num_images < 1:
             raise ValueError(f'PreciseBNHook: num_images must be >= 1, got '
                              f'{num_images}')
@@ -149,6 +161,7 @@ class PreciseBNHook(Hook):
                              f'{interval}')
         self.num_images = num_images
         self.interval = interval
+        self.batch_size = batch_size
 
     def _due(self, done: int, total: int) -> bool:
         return done >= total or (self.interval > 0
@@ -166,22 +179,38 @@ class PreciseBNHook(Hook):
         if _by_iter(runner) and self._due(runner.iter + 1, runner.max_iters):
             self._recompute(runner)
 
+    def _stats_loader(self, runner) -> DataLoader:
+        """A loader over the training set in batches of ``batch_size``."""
+        train = runner.train_dataloader
+        sampler = DefaultSampler(train.dataset, shuffle=True,
+                                 seed=runner.seed)
+        sampler.set_epoch(runner.epoch)
+        return DataLoader(train.dataset, batch_size=self.batch_size,
+                          sampler=sampler, num_workers=train.num_workers,
+                          collate_fn=train.collate_fn)
+
     def _recompute(self, runner) -> None:
-        loader = runner.train_dataloader
-        batch = loader.batch_size or 1
-        num_batches = math.ceil(self.num_images / batch)
         model = runner.model
         model = getattr(model, 'module', model)
-        # An iteration-based loop keeps one iterator over its loader; a
-        # second one would reset a persistent-worker loader under it, so its
-        # own iterator lends the batches (training then continues from
-        # there). At an epoch's end the epoch's iterator is spent.
-        batches = (runner.train_loop.dataloader_iterator
-                   if _by_iter(runner) else cycle_batches(loader))
+        if self.batch_size is not None:
+            loader = self._stats_loader(runner)
+            batches = cycle_batches(loader)
+        else:
+            loader = runner.train_dataloader
+            # An iteration-based loop keeps one iterator over its loader; a
+            # second one would reset a persistent-worker loader under it, so
+            # its own iterator lends the batches (training then continues
+            # from there). At an epoch's end the epoch's iterator is spent.
+            batches = (runner.train_loop.dataloader_iterator
+                       if _by_iter(runner) else cycle_batches(loader))
+        batch = loader.batch_size or 1
+        num_batches = math.ceil(self.num_images / batch)
         seen = recompute_bn_stats(model, batches, num_batches)
+        layers = sum(int(m.num_batches_tracked) == seen
+                     for m in bn_layers(model))
         runner.logger.info(
-            f'PreciseBNHook: BN statistics of {len(bn_layers(model))} '
-            f'layers recomputed over {seen} batches of {batch} '
+            f'PreciseBNHook: BN statistics of {layers} layers recomputed '
+            f'over {seen} batches of {batch} '
             f'({seen * batch} images'
             f'{", per rank" if is_distributed() else ""})')
 

@@ -165,6 +165,26 @@ def test_hook_in_an_epoch_based_run(tmp_path):
     assert _bn(tmp_path / 'every' / 'epoch_1.pth')[2] == 1
 
 
+def test_hook_with_its_own_batch_size(tmp_path):
+    # The training loader's batch is 2; the statistics pass takes batches
+    # of 4 (all 8 images in two batches), shuffled with the run's seed.
+    from mmengine.dataset import DefaultSampler
+    runner = _runner(tmp_path, True, dict(num_images=8, batch_size=4),
+                     max_epochs=2)
+    runner.train()
+    mean, var, n = _bn(tmp_path / 'epoch_2.pth')
+    assert n == 2
+    sampler = DefaultSampler(list(range(8)), shuffle=True, seed=runner.seed)
+    sampler.set_epoch(1)
+    order = list(sampler)
+    exp_mean, exp_var = expected_stats(runner.model, [order[:4], order[4:]])
+    torch.testing.assert_close(mean, exp_mean)
+    torch.testing.assert_close(var, exp_var)
+    # Not what batches of 2 in the training order give.
+    _, var2 = expected_stats(runner.model, [(0, 1), (2, 3), (4, 5), (6, 7)])
+    assert not torch.allclose(var, var2, rtol=1e-2)
+
+
 def test_hook_in_an_iteration_based_run(tmp_path):
     # 6 iterations consume samples 0..11 (mod 8) of the loop's iterator;
     # the hook continues it: samples 12..17 = (4, 5), (6, 7), (0, 1). With
@@ -188,3 +208,5 @@ def test_bad_arguments_are_refused():
         PreciseBNHook(num_images=0)
     with pytest.raises(ValueError, match='interval'):
         PreciseBNHook(interval=-1)
+    with pytest.raises(ValueError, match='batch_size'):
+        PreciseBNHook(batch_size=0)
