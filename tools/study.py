@@ -449,12 +449,18 @@ def dbnet_batch(args: argparse.Namespace) -> int:
     return max(1, args.batch_size // 4)
 
 
+#: The batch of the pass that recomputes DBNet's BN statistics at the end
+#: of training (configs/study/dbnet-oclip_synth.py, PreciseBNHook).
+DBNET_PRECISE_BN_BATCH = 8
+
+
 def write_outputs(work: str, table: List[Dict], wall: float,
                   args: argparse.Namespace) -> str:
     lines = [
         f'Study: {args.epochs} finetuning epochs (DBNet, FCENet, TextBPN '
         f'{2 * args.epochs}) of {args.train_images} images (batch '
-        f'{args.batch_size}; DBNet {dbnet_batch(args)}), '
+        f'{args.batch_size}; DBNet {dbnet_batch(args)}, its BN statistics '
+        f'recomputed at the end in batches of {DBNET_PRECISE_BN_BATCH}), '
         f'{args.seeds} seed(s) per model, tested on '
         f'{args.test_images} held-out images; '
         f'oCLIP pretrained on {args.pretrain_images} synth_pretrain images; '

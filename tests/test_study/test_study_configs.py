@@ -163,6 +163,13 @@ def test_budget_knobs(backbone):
             assert import_tool('study').dbnet_batch(
                 argparse.Namespace(batch_size=batch)) == quarter
             assert db.train_cfg.max_epochs == 6
+            # Its BN statistics recomputed over the training split, in
+            # the batch the header names.
+            (pbn, ) = [h for h in db.custom_hooks
+                       if h['type'] == 'PreciseBNHook']
+            assert pbn['batch_size'] == \
+                import_tool('study').DBNET_PRECISE_BN_BATCH
+            assert pbn['num_images'] == db.study_train_images
     assert cfg.default_hooks.checkpoint.interval == 3
     # The learning curve: validation at a third, two thirds and the end
     # (MMEngine always validates the last epoch), at the study's fixed
@@ -241,6 +248,12 @@ def test_study_command_on_a_tiny_budget(tmp_path):
              for r in runs]
     key = next(k for k in ckpts[0] if k.endswith('weight'))
     assert not torch.equal(ckpts[0][key], ckpts[1][key])
+    # DBNet's BN statistics were recomputed at the end (PreciseBNHook: the
+    # 8 training images in one batch of 8) instead of the running average
+    # of its 16 training steps at a batch of 1.
+    tracked = [k for k in ckpts[0] if k.endswith('num_batches_tracked')
+               and k.startswith(('backbone.', 'neck.', 'det_head.binarize'))]
+    assert tracked and all(int(c[k]) == 1 for c in ckpts for k in tracked)
     line = next(x for x in md.splitlines() if '| DBNet |' in x)
     assert ' ± ' in line and '[' in line
     # Each model recorded when it left its initial plateau (or never).
@@ -258,8 +271,38 @@ def test_study_command_on_a_tiny_budget(tmp_path):
                 if '| DBNet |' in x)
     assert float(cost.split('|')[-2]) > 0, cost
     assert 'A fresh run of these cells and seeds: about' in md
-    if osp.isfile(osp.join(SHARED, 'data/icdar2015_sample/textdet_test.json')):
+    real = osp.isfile(osp.join(SHARED,
+                               'data/icdar2015_sample/textdet_test.json'))
+    if real:
         assert 'Sim to real' in md
+
+    # The same models with statistics recomputed afterwards
+    # (tools/study_precise_bn.py), reported by the study's own command:
+    # nothing is trained again.
+    pbn = tmp_path / 'pbn'
+    got = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools/study_precise_bn.py'),
+         str(work), str(pbn), '--detectors', 'dbnet', '--images', '4',
+         '--batch-size', '2'],
+        cwd=str(tmp_path), env=env, capture_output=True, text=True,
+        timeout=600)
+    assert got.returncode == 0, got.stdout[-3000:] + got.stderr[-3000:]
+    for k in range(2):
+        new = torch.load(pbn / 'synth_icdar2015' / f'seed{k}' /
+                         'dbnet-scratch_synth' / 'precise_bn.pth',
+                         weights_only=True)
+        assert new['meta']['precise_bn']['batches'] == 2
+        assert all(int(new['state_dict'][t]) == 2 for t in tracked)
+    cmd[cmd.index('--work-dir') + 1] = str(pbn)
+    again = subprocess.run(cmd, cwd=str(tmp_path), env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert 'training' not in again.stdout, again.stdout
+    pbn_md = (pbn / 'study.md').read_text()
+    # The training's plateau records and costs come along.
+    pbn_line = next(x for x in pbn_md.splitlines() if '| DBNet |' in x)
+    assert pbn_line.split('|')[-2] == line.split('|')[-2]
+    assert ('Sim to real' in pbn_md) == real
 
 
 @pytest.mark.parametrize('profile,shape', [('synth_icdar2015', 'quad'),
