@@ -297,7 +297,8 @@ def test_study_command_on_a_tiny_budget(tmp_path):
     again = subprocess.run(cmd, cwd=str(tmp_path), env=env,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert 'training' not in again.stdout, again.stdout
+    assert 'train and test' not in again.stdout, again.stdout
+    assert again.stdout.count('done before') == 2, again.stdout
     pbn_md = (pbn / 'study.md').read_text()
     # The training's plateau records and costs come along.
     pbn_line = next(x for x in pbn_md.splitlines() if '| DBNet |' in x)
