@@ -185,9 +185,12 @@ class PreciseBNHook(Hook):
         sampler = DefaultSampler(train.dataset, shuffle=True,
                                  seed=runner.seed)
         sampler.set_epoch(runner.epoch)
+        # The training loader's worker seeding too (MMEngine seeds NumPy
+        # and random per worker, so augmentations differ across workers).
         return DataLoader(train.dataset, batch_size=self.batch_size,
                           sampler=sampler, num_workers=train.num_workers,
-                          collate_fn=train.collate_fn)
+                          collate_fn=train.collate_fn,
+                          worker_init_fn=train.worker_init_fn)
 
     def _recompute(self, runner) -> None:
         model = runner.model
