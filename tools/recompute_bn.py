@@ -75,7 +75,7 @@ def stat_shift(before: Dict[str, torch.Tensor],
 def main(argv=None) -> int:
     args = parse_args(argv)
     from mmengine.registry import init_default_scope
-    from mmengine.runner import Runner
+    from mmengine.runner import Runner, set_random_seed
 
     from mmocr.registry import MODELS
     from oclip_mmocr.engine.hooks.precise_bn_hook import (bn_layers,
@@ -109,6 +109,9 @@ def main(argv=None) -> int:
     # One process: the statistics pass is cheap next to training.
     loader_cfg['num_workers'] = 0
     loader_cfg['persistent_workers'] = False
+    # The transforms draw from the global generators in this process:
+    # seeded, the same command gives the same statistics.
+    set_random_seed(args.seed)
     loader = Runner.build_dataloader(loader_cfg, seed=args.seed)
     batch = loader.batch_size or 1
     before = {k: v.clone() for k, v in model.state_dict().items()

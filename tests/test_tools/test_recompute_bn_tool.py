@@ -72,6 +72,13 @@ def test_recompute_bn_tool(tmp_path, capsys):
     assert any(k.startswith('backbone.') for k in changed)
     assert any(k.startswith('det_head.') for k in changed)
 
+    # Seeded: the same command gives the same statistics.
+    again = tmp_path / 'again.pth'
+    assert tool.main([config, str(src), str(again), '--images', '3',
+                      '--batch-size', '2']) == 0
+    second = torch.load(again, weights_only=True)['state_dict']
+    assert all(torch.equal(second[k], new['state_dict'][k]) for k in state)
+
     # A checkpoint that does not match the model: refused, keys named.
     bad = dict(state)
     bad.pop('det_head.binarize.1.running_mean')
