@@ -141,6 +141,17 @@ def _bn(path):
         int(state['bn.num_batches_tracked'])
 
 
+def _assert_recomputed(path, model, groups):
+    """The checkpoint's BN statistics are those of ``groups`` under the
+    model's final weights; returns the running mean."""
+    mean, var, n = _bn(path)
+    assert n == len(groups)
+    exp_mean, exp_var = expected_stats(model, groups)
+    torch.testing.assert_close(mean, exp_mean)
+    torch.testing.assert_close(var, exp_var)
+    return mean
+
+
 def test_hook_in_an_epoch_based_run(tmp_path):
     runner = _runner(tmp_path, True, dict(num_images=6), max_epochs=2)
     runner.train()
@@ -148,12 +159,8 @@ def test_hook_in_an_epoch_based_run(tmp_path):
     # carries the statistics of 3 batches (6 images) under the final
     # weights, the first 3 batches of the unshuffled loader.
     assert _bn(tmp_path / 'epoch_1.pth')[2] == 4
-    mean, var, n = _bn(tmp_path / 'epoch_2.pth')
-    assert n == 3
-    exp_mean, exp_var = expected_stats(runner.model, [(0, 1), (2, 3),
-                                                      (4, 5)])
-    torch.testing.assert_close(mean, exp_mean)
-    torch.testing.assert_close(var, exp_var)
+    mean = _assert_recomputed(tmp_path / 'epoch_2.pth', runner.model,
+                              [(0, 1), (2, 3), (4, 5)])
     # The EMA statistics it replaced were measurably different.
     assert not torch.allclose(_bn(tmp_path / 'epoch_1.pth')[0], mean,
                               atol=1e-3)
@@ -194,12 +201,8 @@ def test_hook_in_an_iteration_based_run(tmp_path):
                      max_iters=6)
     runner.train()
     assert _bn(tmp_path / 'iter_5.pth')[2] == 5  # EMA before the end
-    mean, var, n = _bn(tmp_path / 'iter_6.pth')
-    assert n == 3
-    exp_mean, exp_var = expected_stats(runner.model, [(4, 5), (6, 7),
-                                                      (0, 1)])
-    torch.testing.assert_close(mean, exp_mean)
-    torch.testing.assert_close(var, exp_var)
+    _assert_recomputed(tmp_path / 'iter_6.pth', runner.model,
+                       [(4, 5), (6, 7), (0, 1)])
 
 
 def test_bad_arguments_are_refused():
