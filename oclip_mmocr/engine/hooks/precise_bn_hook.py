@@ -86,37 +86,38 @@ def recompute_bn_stats(model: nn.Module, batches: Iterable[dict],
             seen += 1
     except BaseException:
         # A failure half-way must not leave half-averaged statistics.
-        for m, (mom, mean, var, n) in zip(layers, saved):
-            m.running_mean.copy_(mean)
-            m.running_var.copy_(var)
-            m.num_batches_tracked.copy_(n)
-            m.momentum = mom
+        for m, old in zip(layers, saved):
+            _restore(m, old)
         raise
     finally:
         for m, (mom, *_) in zip(layers, saved):
             m.momentum = mom
         model.train(was_training)
     if seen == 0:
-        for m, (_, mean, var, n) in zip(layers, saved):
-            m.running_mean.copy_(mean)
-            m.running_var.copy_(var)
-            m.num_batches_tracked.copy_(n)
+        for m, old in zip(layers, saved):
+            _restore(m, old)
         raise ValueError('recompute_bn_stats: the data loader yielded no '
                          'batch; the statistics were left as they were')
     # A branch that only the loss runs (DBNet's threshold map) saw no
     # batch: it keeps its statistics instead of the reset's 0 / 1.
     missed = 0
-    for m, (_, mean, var, n) in zip(layers, saved):
+    for m, old in zip(layers, saved):
         if int(m.num_batches_tracked) == 0:
-            m.running_mean.copy_(mean)
-            m.running_var.copy_(var)
-            m.num_batches_tracked.copy_(n)
+            _restore(m, old)
             missed += 1
     if missed:
         print_log(f'recompute_bn_stats: {missed} of {len(layers)} BN layers '
                   "are not run by the model's tensor-mode forward and kept "
                   'their statistics', logger='current')
     return seen
+
+
+def _restore(m: _BatchNorm, saved: tuple) -> None:
+    """Put back a layer's statistics saved before the pass."""
+    _, mean, var, n = saved
+    m.running_mean.copy_(mean)
+    m.running_var.copy_(var)
+    m.num_batches_tracked.copy_(n)
 
 
 @HOOKS.register_module()
