@@ -13,7 +13,7 @@ optimizer) is kept, with ``meta.precise_bn`` saying how it was made. The
 statistics come from the config's training loader (its transforms; the
 batch size of ``--batch-size``, else the config's). The checkpoint must
 load strictly into the config's model, else the tool stops and names the
-keys. It prints how far the old statistics were from the recomputed ones.
+keys (missing, unexpected, other shapes). It prints how far the old statistics were from the recomputed ones.
 """
 import warnings
 
@@ -82,7 +82,9 @@ def main(argv=None) -> int:
                                                           cycle_batches,
                                                           recompute_bn_stats)
     from oclip_mmocr.utils.atomic_io import atomic_save
-    from oclip_mmocr.utils.backbone_io import (load_checkpoint_file,
+    from oclip_mmocr.utils.backbone_io import (BackboneKeyMismatchError,
+                                               check_strict,
+                                               load_checkpoint_file,
                                                unwrap_state_dict)
     from oclip_mmocr.utils.cli import parse_config
 
@@ -94,15 +96,16 @@ def main(argv=None) -> int:
     model = MODELS.build(cfg.model)
     ckpt = load_checkpoint_file(args.checkpoint)
     state = unwrap_state_dict(ckpt)
-    result = model.load_state_dict(state, strict=False)
-    if result.missing_keys or result.unexpected_keys:
+    try:
+        check_strict(model, state, args.checkpoint)
+    except BackboneKeyMismatchError as err:
+        # Its first line speaks of a backbone; the lines after it list the
+        # missing, unexpected and mis-shaped keys.
+        details = str(err).split('\n', 1)[1]
         print(f'{args.checkpoint} does not match the model of '
-              f'{args.config}: missing {result.missing_keys[:8]}'
-              f'{"..." if len(result.missing_keys) > 8 else ""}, unexpected '
-              f'{result.unexpected_keys[:8]}'
-              f'{"..." if len(result.unexpected_keys) > 8 else ""}',
-              file=sys.stderr)
+              f'{args.config}:\n{details}', file=sys.stderr)
         return 1
+    model.load_state_dict(state)
     loader_cfg = copy.deepcopy(cfg.train_dataloader)
     if args.batch_size:
         loader_cfg['batch_size'] = args.batch_size
