@@ -13,7 +13,8 @@ optimizer) is kept, with ``meta.precise_bn`` saying how it was made. The
 statistics come from the config's training loader (its transforms; the
 batch size of ``--batch-size``, else the config's). The checkpoint must
 load strictly into the config's model, else the tool stops and names the
-keys (missing, unexpected, other shapes). It prints how far the old statistics were from the recomputed ones.
+keys (missing, unexpected, other shapes). It prints how far the old
+statistics were from the recomputed ones.
 """
 import warnings
 

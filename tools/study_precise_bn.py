@@ -6,7 +6,8 @@ report tools/study.py then writes.
     python tools/study_precise_bn.py work_dirs/study_dbnet_b1 \
         work_dirs/study_dbnet_b1_pbn --detectors dbnet
     # the report: the source study's own command, on the new work dir
-    python tools/study.py --detectors dbnet ... --work-dir work_dirs/study_dbnet_b1_pbn
+    python tools/study.py --detectors dbnet ... \
+        --work-dir work_dirs/study_dbnet_b1_pbn
 
 For every profile and seed of SOURCE that has a comparison, each model of
 ``--detectors`` gets its final checkpoint's statistics recomputed with the
